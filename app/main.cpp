@@ -1,0 +1,149 @@
+// bulwark: the console with an embedded server, or with --headless the
+// server alone (no QtWidgets loaded).
+#include "HeadlessRunner.h"
+#include "ServerConfig.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+
+#include <cstdio>
+#include <memory>
+
+#ifdef BULWARK_WITH_GUI
+#include "Console.h"
+#include <QApplication>
+#endif
+
+using namespace Bulwark;
+
+namespace {
+
+struct Options
+{
+    bool headless = false;
+    ServerConfig config;
+};
+
+// Parses the command line; prints help, version or an error and exits on those.
+Options parse(const QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Bulwark: a secure IoT platform server and its administration console.\n"
+                "Without --headless the console opens with an embedded server on a free "
+                "loopback port."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(
+        QStringLiteral("headless"),
+        QCoreApplication::translate("main", "Run the server alone, without the console."));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QCoreApplication::translate("main", "Directory for the database, keys and certificate "
+                                            "(default: %1).")
+            .arg(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)),
+        QStringLiteral("DIR"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QCoreApplication::translate("main", "Address and port to serve HTTPS and WSS on "
+                                            "(default: 127.0.0.1:8443; the console's embedded "
+                                            "server picks a free loopback port)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QCoreApplication::translate("main", "sqlite: (default, in the data directory), "
+                                            "sqlite:/path/file.db, or "
+                                            "postgresql://user@host:port/database."),
+        QStringLiteral("URL"));
+    const QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QCoreApplication::translate("main", "PEM certificate (chain) to serve; default: a "
+                                            "self-signed one made on first start."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"),
+        QCoreApplication::translate("main", "PEM private key of --tls-cert."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption masterKey(
+        QStringLiteral("master-key-file"),
+        QCoreApplication::translate("main", "File holding the master key that encrypts secrets "
+                                            "at rest (default: DATA-DIR/master.key, made 0600)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({headless, dataDir, listen, database, tlsCert, tlsKey, masterKey});
+    parser.process(app);
+
+    Options options;
+    options.headless = parser.isSet(headless);
+    options.config.dataDir = parser.isSet(dataDir)
+                                 ? parser.value(dataDir)
+                                 : QStandardPaths::writableLocation(
+                                       QStandardPaths::AppDataLocation);
+    options.config.dataDir = QDir(options.config.dataDir).absolutePath();
+    options.config.databaseUrl = parser.value(database);
+    options.config.tlsCertFile = parser.value(tlsCert);
+    options.config.tlsKeyFile = parser.value(tlsKey);
+    options.config.masterKeyFile = parser.value(masterKey);
+    if (!options.headless)
+        options.config.port = 0;
+    if (parser.isSet(listen)) {
+        const QString value = parser.value(listen);
+        const qsizetype colon = value.lastIndexOf(u':');
+        bool portOk = false;
+        const uint port = colon > 0 ? value.mid(colon + 1).toUInt(&portOk) : 0;
+        QString host = colon > 0 ? value.left(colon) : QString();
+        if (host.startsWith(u'[') && host.endsWith(u']'))
+            host = host.mid(1, host.size() - 2);
+        const QHostAddress address(host);
+        if (!portOk || port > 65535 || address.isNull()) {
+            std::fprintf(stderr,
+                         "bulwark: --listen wants HOST:PORT with an IP address, such as "
+                         "127.0.0.1:8443 or [::1]:8443; got '%s'.\n",
+                         qPrintable(value));
+            std::exit(2);
+        }
+        options.config.listenAddress = address;
+        options.config.port = quint16(port);
+    }
+    return options;
+}
+
+bool wantsHeadless(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--headless" || arg == "-h" || arg == "--help" || arg == "-v" ||
+            arg == "--version" || arg == "--help-all")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("bulwark"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Bulwark"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BULWARK_VERSION));
+
+#ifdef BULWARK_WITH_GUI
+    // Only the console loads QtWidgets; headless, help and version do not.
+    if (!wantsHeadless(argc, argv)) {
+        QApplication app(argc, argv);
+        const Options options = parse(app);
+        Ui::ConsoleOptions console;
+        console.embeddedServer = options.config;
+        return Ui::runConsole(app, console);
+    }
+#else
+    if (!wantsHeadless(argc, argv)) {
+        std::fprintf(stderr, "bulwark: this build has no console; run with --headless.\n");
+        return 2;
+    }
+#endif
+    QCoreApplication app(argc, argv);
+    const Options options = parse(app);
+    return runHeadless(options.config);
+}

@@ -1,0 +1,178 @@
+#include "Server.h"
+
+#include "api/ApiServer.h"
+#include "api/EventHub.h"
+#include "edge/EdgeEndpoint.h"
+#include "net/Certificates.h"
+#include "net/TlsPolicy.h"
+#include "security/Authenticator.h"
+#include "security/Crypto.h"
+#include "security/PasswordHasher.h"
+#include "security/Vault.h"
+#include "storage/StorageThread.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcServer, "bulwark.server")
+
+namespace Bulwark {
+
+namespace {
+
+const QString kAdministrator = QStringLiteral("Administrator");
+const QString kAdministrators = QStringLiteral("Administrators");
+
+QString randomPassword()
+{
+    // 144 bits, URL-safe, no padding: easy to copy from a terminal.
+    return QString::fromLatin1(Crypto::randomBytes(18).toBase64(QByteArray::Base64UrlEncoding |
+                                                                 QByteArray::OmitTrailingEquals));
+}
+
+// First start: the Administrator user and the Administrators group.
+Status createFirstAdministrator(EntityStore &store, QString &generatedPassword)
+{
+    auto count = store.userCount();
+    if (!count)
+        return count.error();
+    if (*count > 0)
+        return {};
+    QString password = qEnvironmentVariable("BULWARK_ADMIN_PASSWORD");
+    if (password.isEmpty()) {
+        password = randomPassword();
+        generatedPassword = password;
+    } else if (password.size() < 12) {
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("BULWARK_ADMIN_PASSWORD is shorter than 12 characters; "
+                                        "choose a longer one."));
+    }
+    auto hash = PasswordHasher::hash(password);
+    if (!hash)
+        return hash.error();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (auto s = store.createUser(User{kAdministrator,
+                                       QStringLiteral("Built-in administrator"), true, now, now},
+                                  *hash);
+        !s)
+        return s;
+    qCInfo(lcServer) << "Created the Administrator user"
+                     << (generatedPassword.isEmpty() ? "with the password from "
+                                                       "BULWARK_ADMIN_PASSWORD"
+                                                     : "with a generated password");
+    return store.createGroup(Group{kAdministrators,
+                                   QStringLiteral("Members may do everything (audited)."),
+                                   {GroupMember{MemberKind::User, kAdministrator}},
+                                   now,
+                                   now});
+}
+
+Status prepareDataDir(const QString &path)
+{
+    QDir dir(path);
+    if (!dir.exists() && !dir.mkpath(QStringLiteral(".")))
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Cannot create the data directory %1.").arg(path));
+    // The data directory holds keys and the database: owner only.
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                    QFileDevice::ExeOwner);
+    return {};
+}
+
+} // namespace
+
+Server::Server(QObject *parent)
+    : QObject(parent)
+{
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+Result<ServerStartInfo> Server::start(const ServerConfig &config)
+{
+    if (auto s = Crypto::selfTest(); !s)
+        return s.error();
+    if (config.dataDir.isEmpty())
+        return makeError(ErrorCode::BadRequest, QStringLiteral("No data directory was given."));
+    if (auto s = prepareDataDir(config.dataDir); !s)
+        return s.error();
+
+    const QString keyFile = config.masterKeyFile.isEmpty()
+                                ? QDir(config.dataDir).filePath(QStringLiteral("master.key"))
+                                : config.masterKeyFile;
+    auto vault = Vault::openKeyFile(keyFile);
+    if (!vault)
+        return vault.error();
+    m_vault = std::make_unique<Vault>(*vault);
+
+    auto identity = Certificates::loadOrCreate(config.tlsCertFile, config.tlsKeyFile,
+                                               config.dataDir);
+    if (!identity)
+        return identity.error();
+
+    auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
+    if (!url)
+        return url.error();
+    ServerStartInfo info;
+    m_storage = std::make_unique<StorageThread>(*url);
+    if (auto s = m_storage->open([&info](EntityStore &store) {
+            return createFirstAdministrator(store, info.initialAdminPassword);
+        });
+        !s) {
+        m_storage.reset();
+        return s.error();
+    }
+
+    m_authenticator = std::make_unique<Authenticator>(*m_storage);
+    m_events = std::make_unique<EventHub>(*m_authenticator);
+    m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, config.edgeAuthTimeoutMs);
+    m_api = std::make_unique<ApiServer>(
+        *m_storage, *m_authenticator, *m_vault, *m_events, *m_edge,
+        HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
+    if (auto s = m_api->listen(config.listenAddress, config.port,
+                               TlsPolicy::serverConfiguration(identity->certificate, identity->key));
+        !s) {
+        stop();
+        return s.error();
+    }
+
+    info.port = m_api->port();
+    info.certificateFingerprint = Certificates::fingerprint(identity->certificate);
+    info.storageBackend = m_storage->backendName();
+    const QString host = config.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u'[' + config.listenAddress.toString() + u']'
+                             : config.listenAddress.toString();
+    qCInfo(lcServer).noquote() << "Bulwark" << BULWARK_VERSION << "listening on"
+                               << QStringLiteral("https://%1:%2").arg(host).arg(info.port)
+                               << "(storage:" << info.storageBackend << "schema"
+                               << m_storage->schemaVersion() << ")";
+    qCInfo(lcServer).noquote() << (identity->generated ? "Made a self-signed certificate;"
+                                                       : "TLS certificate")
+                               << "SHA-256 fingerprint" << info.certificateFingerprint;
+    return info;
+}
+
+void Server::stop()
+{
+    if (m_api)
+        m_api->stopListening();
+    if (m_edge)
+        m_edge->closeAll();
+    if (m_events)
+        m_events->closeAll();
+    // Join the storage thread first: queued writes finish, and no callback
+    // can reach the objects destroyed below.
+    if (m_storage)
+        m_storage->close();
+    m_api.reset();
+    m_edge.reset();
+    m_events.reset();
+    m_authenticator.reset();
+    m_storage.reset();
+}
+
+} // namespace Bulwark

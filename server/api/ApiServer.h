@@ -1,0 +1,76 @@
+// The HTTP side of the one TLS port: QHttpServer with Bulwark's routes, and
+// the single request pipeline every route goes through, in a fixed order:
+// method and size limits, media type, JSON parsing, authentication, the
+// route's plan (worker pool, then storage thread), the answer, its events.
+// WebSocket upgrades on /api/events and /edge are handed on after the same
+// early checks.
+#pragma once
+
+#include "ApiTypes.h"
+
+#include <QHttpServer>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QThreadPool>
+
+#include <memory>
+
+namespace Bulwark {
+
+class Authenticator;
+class EdgeEndpoint;
+class EventHub;
+class StorageThread;
+class TlsListener;
+class Vault;
+
+struct HealthInfo
+{
+    QString storageBackend;
+    int schemaVersion = 0;
+};
+
+class ApiServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ApiServer)
+
+public:
+    static constexpr qsizetype MaximumBodySize = 1024 * 1024;
+
+    ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
+              EventHub &events, EdgeEndpoint &edge, HealthInfo health,
+              QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    [[nodiscard]] Status listen(const QHostAddress &address, quint16 port,
+                                const QSslConfiguration &tls);
+    [[nodiscard]] quint16 port() const;
+    void stopListening();
+
+private:
+    enum class RouteKind { Health, Collection, Entity, Properties, Property };
+    struct Pending;
+
+    void registerRoutes();
+    void handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
+                QHttpServerResponder &&responder);
+    void handleUpgrade(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void acceptWebSockets();
+    void authorized(std::shared_ptr<Pending> pending, RouteKind kind);
+    void execute(std::shared_ptr<Pending> pending, RoutePlan plan);
+    void send(const std::shared_ptr<Pending> &pending, const ApiResponse &response);
+    [[nodiscard]] Result<RoutePlan> plan(RouteKind kind, const ApiRequest &request);
+
+    StorageThread &m_storage;
+    Authenticator &m_authenticator;
+    const Vault &m_vault;
+    EventHub &m_events;
+    EdgeEndpoint &m_edge;
+    HealthInfo m_health;
+    QHttpServer m_http;
+    TlsListener *m_listener = nullptr; // owned by m_http after bind()
+    QThreadPool m_workers;
+};
+
+} // namespace Bulwark

@@ -1,0 +1,86 @@
+// What a REST route sees and returns. Requests are copied out of Qt's
+// request object so that they can cross to the storage thread safely.
+#pragma once
+
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QStringList>
+#include <QUrlQuery>
+
+#include <functional>
+#include <optional>
+
+namespace Bulwark {
+
+class EntityStore;
+
+enum class HttpMethod { Get, Post, Put, Delete, Other };
+
+struct ApiRequest
+{
+    HttpMethod method = HttpMethod::Other;
+    QByteArray methodName;
+    QString path;
+    QUrlQuery query;
+    QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
+    QByteArray body;
+    QJsonObject json; // the parsed body, for POST and PUT
+    QHostAddress remoteAddress;
+    QStringList arguments; // the route's captured path segments
+    QString user;          // the authenticated user
+
+    [[nodiscard]] QByteArray header(const QByteArray &lowerCaseName) const
+    {
+        for (const auto &[name, value] : headers) {
+            if (name == lowerCaseName)
+                return value;
+        }
+        return {};
+    }
+};
+
+struct ApiResponse
+{
+    int status = 200;
+    QJsonDocument body;                            // empty: no body (204)
+    QList<QPair<QByteArray, QByteArray>> headers;  // extra headers
+    QList<QJsonObject> events;                     // live events to publish once sent
+    QStringList credentialsChanged;                // users whose remembered sign-ins end
+
+    static ApiResponse json(const QJsonObject &object, int status = 200)
+    {
+        return ApiResponse{status, QJsonDocument(object), {}, {}, {}};
+    }
+    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}}; }
+    static ApiResponse fromError(const Error &error);
+};
+
+// Work a route does on the storage thread.
+using StorageWork = std::function<ApiResponse(EntityStore &)>;
+
+// What a route asks for: optional CPU-heavy preparation on the worker pool
+// (password hashing), then its storage work.
+struct RoutePlan
+{
+    RoutePlan(std::function<Status()> prepareStep, StorageWork storageWork,
+              std::optional<ApiResponse> answer = std::nullopt)
+        : prepare(std::move(prepareStep))
+        , work(std::move(storageWork))
+        , immediate(std::move(answer))
+    {
+    }
+
+    std::function<Status()> prepare;
+    StorageWork work;
+    std::optional<ApiResponse> immediate; // answered without storage work
+};
+
+[[nodiscard]] int httpStatus(ErrorCode code);
+[[nodiscard]] QString errorCodeName(ErrorCode code);
+
+} // namespace Bulwark

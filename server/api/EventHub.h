@@ -1,0 +1,34 @@
+// Live admin events on wss://…/api/events: authenticates each subscriber
+// from the upgrade request's credentials, then publishes entity and
+// property changes to every authenticated subscriber.
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+
+class QWebSocket;
+
+namespace Bulwark {
+
+class Authenticator;
+
+class EventHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventHub)
+
+public:
+    explicit EventHub(Authenticator &authenticator, QObject *parent = nullptr);
+
+    void accept(QWebSocket *socket); // takes ownership
+    void publish(const QJsonObject &event);
+    void closeAll();
+    [[nodiscard]] qsizetype subscriberCount() const { return m_subscribers.size(); }
+
+private:
+    Authenticator &m_authenticator;
+    QSet<QWebSocket *> m_subscribers;
+};
+
+} // namespace Bulwark

@@ -1,0 +1,250 @@
+// Routes of the Users, Groups and Organizations collections.
+#include "ThingRoutes.h"
+
+#include "core/EntityJson.h"
+#include "security/PasswordHasher.h"
+#include "storage/EntityStore.h"
+#include "wire/Wire.h"
+
+#include <QJsonArray>
+
+#include <memory>
+
+namespace Bulwark::Routes {
+
+namespace W = Wire;
+
+namespace {
+
+const QString kAdministrator = QStringLiteral("Administrator");
+constexpr qsizetype kMinimumPasswordLength = 12;
+constexpr qsizetype kMaximumPasswordLength = 1024;
+
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+Status checkPassword(const QJsonValue &value)
+{
+    if (!value.isString())
+        return makeError(ErrorCode::BadRequest, QStringLiteral("'password' must be a string."));
+    const qsizetype length = value.toString().size();
+    if (length < kMinimumPasswordLength)
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("The password is %1 characters long; use at least %2.")
+                             .arg(length)
+                             .arg(kMinimumPasswordLength));
+    if (length > kMaximumPasswordLength)
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("The password is longer than %1 characters.")
+                             .arg(kMaximumPasswordLength));
+    return {};
+}
+
+// List/get/delete share one shape across these collections.
+template <typename T>
+Result<RoutePlan> readOrDelete(const ApiRequest &request, QLatin1StringView collection,
+                               std::function<Result<QList<T>>(EntityStore &)> list,
+                               std::function<Result<T>(EntityStore &, const QString &)> get,
+                               std::function<Status(EntityStore &, const QString &)> remove)
+{
+    const bool item = request.arguments.size() > 1;
+    const QString name = item ? request.arguments.at(1) : QString();
+    if (!item) {
+        return RoutePlan{{}, [list](EntityStore &store) {
+                             auto all = list(store);
+                             if (!all)
+                                 return ApiResponse::fromError(all.error());
+                             QJsonArray items;
+                             for (const T &entity : *all)
+                                 items.append(EntityJson::toJson(entity));
+                             return ApiResponse::json({{W::Items, items}});
+                         }};
+    }
+    if (request.method == HttpMethod::Get) {
+        return RoutePlan{{}, [get, name](EntityStore &store) {
+                             auto entity = get(store, name);
+                             return entity ? ApiResponse::json(EntityJson::toJson(*entity))
+                                           : ApiResponse::fromError(entity.error());
+                         }};
+    }
+    return RoutePlan{{}, [remove, name, collection](EntityStore &store) {
+                         if (auto s = remove(store, name); !s)
+                             return ApiResponse::fromError(s.error());
+                         ApiResponse r = ApiResponse::noContent();
+                         r.events << entityEvent(W::EventEntityDeleted, collection, name);
+                         if (collection == W::Users)
+                             r.credentialsChanged << name;
+                         return r;
+                     }};
+}
+
+// Which methods the path allows; nullopt when the method is one of them.
+std::optional<RoutePlan> rejectMethod(const ApiRequest &request)
+{
+    const bool item = request.arguments.size() > 1;
+    const bool allowed = item ? (request.method == HttpMethod::Get ||
+                                 request.method == HttpMethod::Put ||
+                                 request.method == HttpMethod::Delete)
+                              : (request.method == HttpMethod::Get ||
+                                 request.method == HttpMethod::Post);
+    if (allowed)
+        return std::nullopt;
+    return methodNotAllowed(request, item ? "GET, PUT, DELETE" : "GET, POST");
+}
+
+ApiResponse saved(const QJsonObject &json, bool create, QLatin1StringView collection,
+                  const QString &name)
+{
+    ApiResponse r = ApiResponse::json(json, create ? 201 : 200);
+    if (create)
+        r.headers.append({QByteArray("Location"), "/api/" + QByteArray(collection.data(), collection.size()) +
+                                          '/' + name.toUtf8()});
+    r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated, collection,
+                            name);
+    return r;
+}
+
+} // namespace
+
+Result<RoutePlan> users(const ApiRequest &request)
+{
+    if (auto rejected = rejectMethod(request))
+        return *rejected;
+    if (request.method == HttpMethod::Delete && request.arguments.at(1) == kAdministrator)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The Administrator user cannot be deleted."));
+    if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
+        return readOrDelete<User>(
+            request, W::Users, [](EntityStore &s) { return s.listUsers(); },
+            [](EntityStore &s, const QString &n) { return s.user(n); },
+            [](EntityStore &s, const QString &n) { return s.deleteUser(n); });
+
+    auto parsed = EntityJson::userFromJson(withName(request));
+    if (!parsed)
+        return parsed.error();
+    if (auto s = checkNameMatches(request, parsed->name); !s)
+        return s.error();
+    const bool create = request.method == HttpMethod::Post;
+    if (parsed->name == kAdministrator && !parsed->enabled)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The Administrator user cannot be disabled."));
+    const QJsonValue password = request.json.value(W::Password);
+    const bool setsPassword = !password.isUndefined() && !password.isNull();
+    if (setsPassword) {
+        if (auto s = checkPassword(password); !s)
+            return s.error();
+    }
+
+    // Hashing takes a few hundred milliseconds: it runs on the worker pool,
+    // before the storage work, never on the I/O or storage thread.
+    auto hash = std::make_shared<QString>();
+    std::function<Status()> prepare;
+    if (setsPassword) {
+        prepare = [hash, text = password.toString()]() -> Status {
+            auto h = PasswordHasher::hash(text);
+            if (!h)
+                return h.error();
+            *hash = *h;
+            return {};
+        };
+    }
+    User user = *parsed;
+    return RoutePlan{std::move(prepare), [user, create, hash](EntityStore &store) mutable {
+                         user.modified = now();
+                         if (create) {
+                             user.created = user.modified;
+                             if (auto s = store.createUser(user, *hash); !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else {
+                             auto existing = store.user(user.name);
+                             if (!existing)
+                                 return ApiResponse::fromError(existing.error());
+                             user.created = existing->created;
+                             if (auto s = store.updateUser(user); !s)
+                                 return ApiResponse::fromError(s.error());
+                             if (!hash->isEmpty()) {
+                                 if (auto s = store.setPasswordHash(user.name, *hash); !s)
+                                     return ApiResponse::fromError(s.error());
+                             }
+                         }
+                         ApiResponse r = saved(EntityJson::toJson(user), create, W::Users, user.name);
+                         if (!create && (!hash->isEmpty() || !user.enabled))
+                             r.credentialsChanged << user.name;
+                         return r;
+                     }};
+}
+
+Result<RoutePlan> groups(const ApiRequest &request)
+{
+    if (auto rejected = rejectMethod(request))
+        return *rejected;
+    if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
+        return readOrDelete<Group>(
+            request, W::Groups, [](EntityStore &s) { return s.listGroups(); },
+            [](EntityStore &s, const QString &n) { return s.group(n); },
+            [](EntityStore &s, const QString &n) { return s.deleteGroup(n); });
+    auto parsed = EntityJson::groupFromJson(withName(request));
+    if (!parsed)
+        return parsed.error();
+    if (auto s = checkNameMatches(request, parsed->name); !s)
+        return s.error();
+    const bool create = request.method == HttpMethod::Post;
+    Group group = *parsed;
+    return RoutePlan{{}, [group, create](EntityStore &store) mutable {
+                         group.modified = now();
+                         if (create) {
+                             group.created = group.modified;
+                             if (auto s = store.createGroup(group); !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else {
+                             auto existing = store.group(group.name);
+                             if (!existing)
+                                 return ApiResponse::fromError(existing.error());
+                             group.created = existing->created;
+                             if (auto s = store.updateGroup(group); !s)
+                                 return ApiResponse::fromError(s.error());
+                         }
+                         auto stored = store.group(group.name);
+                         if (!stored)
+                             return ApiResponse::fromError(stored.error());
+                         return saved(EntityJson::toJson(*stored), create, W::Groups, group.name);
+                     }};
+}
+
+Result<RoutePlan> organizations(const ApiRequest &request)
+{
+    if (auto rejected = rejectMethod(request))
+        return *rejected;
+    if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
+        return readOrDelete<Organization>(
+            request, W::Organizations, [](EntityStore &s) { return s.listOrganizations(); },
+            [](EntityStore &s, const QString &n) { return s.organization(n); },
+            [](EntityStore &s, const QString &n) { return s.deleteOrganization(n); });
+    auto parsed = EntityJson::organizationFromJson(withName(request));
+    if (!parsed)
+        return parsed.error();
+    if (auto s = checkNameMatches(request, parsed->name); !s)
+        return s.error();
+    const bool create = request.method == HttpMethod::Post;
+    Organization org = *parsed;
+    return RoutePlan{{}, [org, create](EntityStore &store) mutable {
+                         org.modified = now();
+                         if (create) {
+                             org.created = org.modified;
+                             if (auto s = store.createOrganization(org); !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else {
+                             auto existing = store.organization(org.name);
+                             if (!existing)
+                                 return ApiResponse::fromError(existing.error());
+                             org.created = existing->created;
+                             if (auto s = store.updateOrganization(org); !s)
+                                 return ApiResponse::fromError(s.error());
+                         }
+                         return saved(EntityJson::toJson(org), create, W::Organizations, org.name);
+                     }};
+}
+
+} // namespace Bulwark::Routes

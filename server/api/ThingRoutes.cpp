@@ -1,0 +1,424 @@
+#include "ThingRoutes.h"
+
+#include "core/EntityJson.h"
+#include "core/Inheritance.h"
+#include "security/Vault.h"
+#include "storage/EntityStore.h"
+#include "wire/Wire.h"
+
+#include <QJsonArray>
+
+namespace Bulwark::Routes {
+
+namespace W = Wire;
+
+namespace {
+
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+// The Thing with its template chain's members merged in.
+Result<Thing> effectiveThing(EntityStore &store, const QString &name)
+{
+    auto thing = store.thing(name);
+    if (!thing)
+        return thing.error();
+    auto chain = store.templateChain(thing->templateName);
+    if (!chain)
+        return chain.error();
+    auto merged = Inheritance::effective(QStringLiteral("Thing '%1'").arg(name),
+                                         thing->definitions, *chain);
+    if (!merged)
+        return merged.error();
+    thing->definitions = *merged;
+    return thing;
+}
+
+Result<ThingTemplate> effectiveTemplate(EntityStore &store, const QString &name)
+{
+    auto chain = store.templateChain(name);
+    if (!chain)
+        return chain.error();
+    ThingTemplate t = chain->takeFirst();
+    auto merged = Inheritance::effective(QStringLiteral("ThingTemplate '%1'").arg(name),
+                                         t.definitions, *chain);
+    if (!merged)
+        return merged.error();
+    t.definitions = *merged;
+    return t;
+}
+
+// A new or changed Thing must not redeclare what its templates declare.
+Status checkThingDefinitions(EntityStore &store, const Thing &thing)
+{
+    auto chain = store.templateChain(thing.templateName);
+    if (!chain)
+        return chain.error();
+    auto merged = Inheritance::effective(QStringLiteral("Thing '%1'").arg(thing.name),
+                                         thing.definitions, *chain);
+    if (!merged)
+        return merged.error();
+    return {};
+}
+
+// A new or changed template must keep every dependent consistent: no cycle
+// through its base, and no member name clash in any derived template or Thing.
+Status checkTemplateDefinitions(EntityStore &store, const ThingTemplate &t)
+{
+    auto chain = store.templateChain(t.baseTemplate);
+    if (!chain)
+        return chain.error();
+    for (const auto &ancestor : *chain) {
+        if (ancestor.name == t.name)
+            return makeError(ErrorCode::Conflict,
+                             QStringLiteral("ThingTemplate '%1' cannot derive from '%2': '%2' "
+                                            "already derives from '%1'.")
+                                 .arg(t.name, t.baseTemplate));
+    }
+    auto own = Inheritance::effective(QStringLiteral("ThingTemplate '%1'").arg(t.name),
+                                      t.definitions, *chain);
+    if (!own)
+        return own.error();
+    auto derived = store.derivedTemplates(t.name);
+    if (!derived)
+        return derived.error();
+    QStringList affected = *derived;
+    affected.prepend(t.name);
+    auto things = store.thingsUsingTemplates(affected);
+    if (!things)
+        return things.error();
+    // Re-check dependents against the proposed template.
+    for (const QString &thingName : *things) {
+        auto thing = store.thing(thingName);
+        if (!thing)
+            return thing.error();
+        auto thingChain = store.templateChain(thing->templateName);
+        if (!thingChain)
+            return thingChain.error();
+        for (auto &link : *thingChain) {
+            if (link.name == t.name)
+                link = t;
+        }
+        auto merged = Inheritance::effective(QStringLiteral("Thing '%1'").arg(thingName),
+                                             thing->definitions, *thingChain);
+        if (!merged)
+            return merged.error();
+    }
+    return {};
+}
+
+Result<QJsonObject> bodyOf(const ApiRequest &request)
+{
+    return withName(request);
+}
+
+} // namespace
+
+RoutePlan methodNotAllowed(const ApiRequest &request, const char *allowed)
+{
+    ApiResponse response = ApiResponse::fromError(makeError(
+        ErrorCode::MethodNotAllowed,
+        QStringLiteral("%1 is not allowed on %2; use %3.")
+            .arg(QString::fromLatin1(request.methodName), request.path,
+                 QString::fromLatin1(allowed))));
+    response.headers.append({QByteArray("Allow"), QByteArray(allowed)});
+    return RoutePlan{{}, {}, response};
+}
+
+QJsonObject entityEvent(QLatin1StringView type, QLatin1StringView collection, const QString &name)
+{
+    return {{W::Type, type}, {W::Collection, collection}, {W::Name, name}};
+}
+
+QJsonObject withName(const ApiRequest &request)
+{
+    QJsonObject body = request.json;
+    if (request.arguments.size() > 1 && !body.contains(W::Name))
+        body.insert(W::Name, request.arguments.at(1));
+    return body;
+}
+
+Status checkNameMatches(const ApiRequest &request, const QString &bodyName)
+{
+    if (request.arguments.size() > 1 && bodyName != request.arguments.at(1))
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("The body names '%1' but the URL names '%2'; renaming is "
+                                        "not supported: create a new one and delete the old.")
+                             .arg(bodyName.left(128), request.arguments.at(1).left(128)));
+    return {};
+}
+
+Result<RoutePlan> things(const ApiRequest &request)
+{
+    const bool item = request.arguments.size() > 1;
+    const QString name = item ? request.arguments.at(1) : QString();
+    if (!item) {
+        if (request.method == HttpMethod::Get) {
+            return RoutePlan{{}, [](EntityStore &store) {
+                                 auto list = store.listThings();
+                                 if (!list)
+                                     return ApiResponse::fromError(list.error());
+                                 QJsonArray items;
+                                 for (const Thing &t : *list)
+                                     items.append(EntityJson::summaryJson(t));
+                                 return ApiResponse::json({{W::Items, items}});
+                             }};
+        }
+        if (request.method != HttpMethod::Post)
+            return methodNotAllowed(request, "GET, POST");
+    }
+    if (item && request.method == HttpMethod::Get) {
+        return RoutePlan{{}, [name](EntityStore &store) {
+                             auto t = effectiveThing(store, name);
+                             return t ? ApiResponse::json(EntityJson::toJson(*t))
+                                      : ApiResponse::fromError(t.error());
+                         }};
+    }
+    if (item && request.method == HttpMethod::Delete) {
+        return RoutePlan{{}, [name](EntityStore &store) {
+                             if (auto s = store.deleteThing(name); !s)
+                                 return ApiResponse::fromError(s.error());
+                             ApiResponse r = ApiResponse::noContent();
+                             r.events << entityEvent(W::EventEntityDeleted, W::Things, name);
+                             return r;
+                         }};
+    }
+    if (request.method != HttpMethod::Post && request.method != HttpMethod::Put)
+        return methodNotAllowed(request, item ? "GET, PUT, DELETE" : "GET, POST");
+    if (item && request.method == HttpMethod::Post)
+        return methodNotAllowed(request, "GET, PUT, DELETE");
+
+    auto body = bodyOf(request);
+    auto parsed = EntityJson::thingFromJson(*body);
+    if (!parsed)
+        return parsed.error();
+    if (auto s = checkNameMatches(request, parsed->name); !s)
+        return s.error();
+    const bool create = request.method == HttpMethod::Post;
+    Thing thing = *parsed;
+    return RoutePlan{{}, [thing, create](EntityStore &store) mutable {
+                         if (auto s = checkThingDefinitions(store, thing); !s)
+                             return ApiResponse::fromError(s.error());
+                         thing.modified = now();
+                         if (create) {
+                             thing.created = thing.modified;
+                             if (auto s = store.createThing(thing); !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else {
+                             auto existing = store.thing(thing.name);
+                             if (!existing)
+                                 return ApiResponse::fromError(existing.error());
+                             thing.created = existing->created;
+                             if (auto s = store.updateThing(thing); !s)
+                                 return ApiResponse::fromError(s.error());
+                         }
+                         auto t = effectiveThing(store, thing.name);
+                         if (!t)
+                             return ApiResponse::fromError(t.error());
+                         ApiResponse r = ApiResponse::json(EntityJson::toJson(*t), create ? 201 : 200);
+                         if (create)
+                             r.headers.append({QByteArray("Location"), QByteArray("/api/Things/" + thing.name.toUtf8())});
+                         r.events << entityEvent(create ? W::EventEntityCreated
+                                                        : W::EventEntityUpdated,
+                                                 W::Things, thing.name);
+                         return r;
+                     }};
+}
+
+Result<RoutePlan> thingTemplates(const ApiRequest &request)
+{
+    const bool item = request.arguments.size() > 1;
+    const QString name = item ? request.arguments.at(1) : QString();
+    if (!item && request.method == HttpMethod::Get) {
+        return RoutePlan{{}, [](EntityStore &store) {
+                             auto list = store.listTemplates();
+                             if (!list)
+                                 return ApiResponse::fromError(list.error());
+                             QJsonArray items;
+                             for (const ThingTemplate &t : *list) {
+                                 QJsonObject o = EntityJson::toJson(t);
+                                 o.remove(W::Properties);
+                                 o.remove(W::Services);
+                                 o.remove(W::Events);
+                                 items.append(o);
+                             }
+                             return ApiResponse::json({{W::Items, items}});
+                         }};
+    }
+    if (item && request.method == HttpMethod::Get) {
+        return RoutePlan{{}, [name](EntityStore &store) {
+                             auto t = effectiveTemplate(store, name);
+                             return t ? ApiResponse::json(EntityJson::toJson(*t))
+                                      : ApiResponse::fromError(t.error());
+                         }};
+    }
+    if (item && request.method == HttpMethod::Delete) {
+        return RoutePlan{{}, [name](EntityStore &store) {
+                             if (auto s = store.deleteTemplate(name); !s)
+                                 return ApiResponse::fromError(s.error());
+                             ApiResponse r = ApiResponse::noContent();
+                             r.events << entityEvent(W::EventEntityDeleted, W::ThingTemplates, name);
+                             return r;
+                         }};
+    }
+    const bool create = !item && request.method == HttpMethod::Post;
+    const bool update = item && request.method == HttpMethod::Put;
+    if (!create && !update)
+        return methodNotAllowed(request, item ? "GET, PUT, DELETE" : "GET, POST");
+
+    auto parsed = EntityJson::templateFromJson(withName(request));
+    if (!parsed)
+        return parsed.error();
+    if (auto s = checkNameMatches(request, parsed->name); !s)
+        return s.error();
+    ThingTemplate t = *parsed;
+    return RoutePlan{{}, [t, create](EntityStore &store) mutable {
+                         t.modified = now();
+                         if (create) {
+                             t.created = t.modified;
+                             auto base = store.templateChain(t.baseTemplate);
+                             if (!base)
+                                 return ApiResponse::fromError(base.error());
+                             auto merged = Inheritance::effective(
+                                 QStringLiteral("ThingTemplate '%1'").arg(t.name), t.definitions,
+                                 *base);
+                             if (!merged)
+                                 return ApiResponse::fromError(merged.error());
+                             if (auto s = store.createTemplate(t); !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else {
+                             auto existing = store.thingTemplate(t.name);
+                             if (!existing)
+                                 return ApiResponse::fromError(existing.error());
+                             t.created = existing->created;
+                             if (auto s = checkTemplateDefinitions(store, t); !s)
+                                 return ApiResponse::fromError(s.error());
+                             if (auto s = store.updateTemplate(t); !s)
+                                 return ApiResponse::fromError(s.error());
+                         }
+                         auto saved = effectiveTemplate(store, t.name);
+                         if (!saved)
+                             return ApiResponse::fromError(saved.error());
+                         ApiResponse r = ApiResponse::json(EntityJson::toJson(*saved),
+                                                           create ? 201 : 200);
+                         r.events << entityEvent(create ? W::EventEntityCreated
+                                                        : W::EventEntityUpdated,
+                                                 W::ThingTemplates, t.name);
+                         return r;
+                     }};
+}
+
+Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
+{
+    const QString thingName = request.arguments.at(0);
+    if (request.arguments.size() == 1) {
+        if (request.method != HttpMethod::Get)
+            return methodNotAllowed(request, "GET");
+        return RoutePlan{{}, [thingName](EntityStore &store) {
+                             auto thing = effectiveThing(store, thingName);
+                             if (!thing)
+                                 return ApiResponse::fromError(thing.error());
+                             auto values = store.propertyValues(thingName);
+                             if (!values)
+                                 return ApiResponse::fromError(values.error());
+                             QJsonObject map;
+                             QJsonArray items;
+                             for (const auto &p : thing->definitions.properties) {
+                                 const auto stored = values->constFind(p.name);
+                                 const bool isSet = stored != values->cend();
+                                 const bool secret = p.baseType == BaseType::Password;
+                                 QJsonValue value = isSet ? stored->value : p.defaultValue;
+                                 if (secret)
+                                     value = QJsonValue::Null;
+                                 map.insert(p.name, value);
+                                 QJsonObject o{{W::Name, p.name},
+                                               {W::BaseType, BaseTypes::name(p.baseType)},
+                                               {W::Value, value},
+                                               {W::Time, isSet ? EntityJson::timestamp(stored->time)
+                                                               : QString()}};
+                                 if (secret)
+                                     o.insert(W::IsSet, isSet);
+                                 items.append(o);
+                             }
+                             return ApiResponse::json({{W::Values, map}, {W::Items, items}});
+                         }};
+    }
+
+    const QString property = request.arguments.at(1);
+    if (request.method != HttpMethod::Get && request.method != HttpMethod::Put)
+        return methodNotAllowed(request, "GET, PUT");
+    const bool write = request.method == HttpMethod::Put;
+    QJsonValue incoming;
+    if (write) {
+        const QStringList extra = request.json.keys();
+        if (!request.json.contains(W::Value) ||
+            std::any_of(extra.cbegin(), extra.cend(), [](const QString &k) {
+                return k != W::Value && k != W::Time && k != W::Name && k != W::BaseType &&
+                       k != W::IsSet;
+            }))
+            return makeError(ErrorCode::BadRequest,
+                             QStringLiteral("Send the new value as {\"value\": …}."));
+        incoming = request.json.value(W::Value);
+    }
+    const Vault *vaultPtr = &vault;
+    return RoutePlan{
+        {}, [thingName, property, write, incoming, vaultPtr](EntityStore &store) {
+            auto thing = effectiveThing(store, thingName);
+            if (!thing)
+                return ApiResponse::fromError(thing.error());
+            const PropertyDefinition *p = thing->definitions.property(property);
+            if (!p)
+                return ApiResponse::fromError(makeError(
+                    ErrorCode::NotFound,
+                    QStringLiteral("Thing '%1' has no property '%2'.").arg(thingName, property)));
+            const bool secret = p->baseType == BaseType::Password;
+            PropertyValue value;
+            if (write) {
+                auto checked = BaseTypes::check(
+                    p->baseType, incoming,
+                    QStringLiteral("Property '%1' of Thing '%2'").arg(property, thingName));
+                if (!checked)
+                    return ApiResponse::fromError(checked.error());
+                value.value = *checked;
+                value.time = now();
+                PropertyValue stored = value;
+                if (secret && value.value.isString()) {
+                    auto sealed = vaultPtr->seal(value.value.toString().toUtf8(),
+                                                 QStringLiteral("Things/%1/%2").arg(thingName, property));
+                    if (!sealed)
+                        return ApiResponse::fromError(sealed.error());
+                    stored.value = *sealed;
+                }
+                if (auto s = store.setPropertyValue(thingName, property, stored); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                auto values = store.propertyValues(thingName);
+                if (!values)
+                    return ApiResponse::fromError(values.error());
+                value = values->value(property, PropertyValue{p->defaultValue, {}});
+            }
+            const bool isSet = !value.value.isNull();
+            if (secret)
+                value.value = QJsonValue::Null;
+            QJsonObject o{{W::Name, property},
+                          {W::BaseType, BaseTypes::name(p->baseType)},
+                          {W::Value, value.value},
+                          {W::Time, EntityJson::timestamp(value.time)}};
+            if (secret)
+                o.insert(W::IsSet, isSet);
+            ApiResponse r = ApiResponse::json(o);
+            if (write) {
+                QJsonObject event{{W::Type, W::EventPropertyChanged},
+                                  {W::Thing, thingName},
+                                  {W::Property, property},
+                                  {W::Value, value.value},
+                                  {W::Time, EntityJson::timestamp(value.time)}};
+                r.events << event;
+            }
+            return r;
+        }};
+}
+
+} // namespace Bulwark::Routes

@@ -1,0 +1,139 @@
+#include "EdgeEndpoint.h"
+
+#include "security/Authenticator.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTimer>
+#include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcEdge, "bulwark.edge")
+
+namespace Bulwark {
+
+using namespace Qt::StringLiterals;
+
+EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObject *parent)
+    : QObject(parent)
+    , m_authenticator(authenticator)
+    , m_authTimeoutMs(authTimeoutMs)
+{
+}
+
+void EdgeEndpoint::accept(QWebSocket *socket)
+{
+    socket->setParent(this);
+    socket->setMaxAllowedIncomingMessageSize(MaximumMessageSize);
+    Session session;
+    session.authDeadline = new QTimer(socket);
+    session.authDeadline->setSingleShot(true);
+    connect(session.authDeadline, &QTimer::timeout, socket, [socket]() {
+        qCInfo(lcEdge) << "Edge connection from" << socket->peerAddress().toString()
+                       << "did not authenticate in time";
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("authentication timeout"));
+    });
+    session.authDeadline->start(m_authTimeoutMs);
+    m_sessions.insert(socket, session);
+
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, socket](const QString &text) { onMessage(socket, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket]() {
+        replyError(socket, QJsonValue(), u"unsupported"_s,
+                   u"Binary frames carry file data, which this server does not accept yet."_s);
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, socket]() {
+        m_sessions.remove(socket);
+        socket->deleteLater();
+    });
+}
+
+void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
+{
+    auto session = m_sessions.find(socket);
+    if (session == m_sessions.end())
+        return;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (!doc.isObject()) {
+        replyError(socket, QJsonValue(), u"bad-request"_s,
+                   u"Each text message must be one JSON object: %1 at offset %2."_s.arg(
+                       parseError.errorString())
+                       .arg(parseError.offset));
+        return;
+    }
+    const QJsonObject message = doc.object();
+    const QJsonValue id = message.value("id"_L1);
+    const QString type = message.value("type"_L1).toString();
+
+    if (session->user.isEmpty()) {
+        if (type != u"auth") {
+            replyError(socket, id, u"unauthorized"_s,
+                       u"Authenticate first with {\"type\":\"auth\",…}."_s);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("authenticate first"));
+            return;
+        }
+        if (session->authenticating) {
+            replyError(socket, id, u"bad-request"_s, u"Authentication is already under way."_s);
+            return;
+        }
+        session->authenticating = true;
+        QPointer<QWebSocket> guard(socket);
+        m_authenticator.verifyPassword(
+            message.value("user"_L1).toString(), message.value("password"_L1).toString(),
+            [this, guard, id](Result<QString> user) {
+                if (!guard)
+                    return;
+                auto s = m_sessions.find(guard);
+                if (s == m_sessions.end())
+                    return;
+                s->authenticating = false;
+                if (!user) {
+                    replyError(guard, id, u"unauthorized"_s, user.error().message);
+                    guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                 QStringLiteral("authentication failed"));
+                    return;
+                }
+                s->user = *user;
+                s->authDeadline->stop();
+                qCInfo(lcEdge) << "Edge session of" << *user << "from"
+                               << guard->peerAddress().toString();
+                reply(guard, id, {{"user"_L1, *user}, {"protocol"_L1, 0}});
+            });
+        return;
+    }
+
+    if (type == u"ping") {
+        reply(socket, id, {{"pong"_L1, true}});
+        return;
+    }
+    replyError(socket, id, u"unsupported"_s,
+               u"Message type '%1' is not supported by protocol version 0."_s.arg(type.left(64)));
+}
+
+void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)
+{
+    const QJsonObject message{{"id"_L1, id}, {"type"_L1, "result"_L1}, {"result"_L1, result}};
+    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+}
+
+void EdgeEndpoint::replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
+                              const QString &text)
+{
+    const QJsonObject message{{"id"_L1, id},
+                              {"type"_L1, "error"_L1},
+                              {"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, text}}}};
+    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+}
+
+void EdgeEndpoint::closeAll()
+{
+    const auto sockets = m_sessions.keys();
+    for (QWebSocket *socket : sockets)
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server stopping"));
+}
+
+} // namespace Bulwark

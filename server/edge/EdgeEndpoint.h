@@ -1,0 +1,50 @@
+// wss://…/edge, the device endpoint. Protocol version 0 (docs/protocol.md):
+// a device authenticates with a first "auth" message within the configured
+// time, then may "ping". Binding Things, properties, services, events and
+// file transfer arrive with the edge work; until then other message types
+// get an "unsupported" error reply and the connection stays open.
+#pragma once
+
+#include <QHash>
+#include <QObject>
+
+class QWebSocket;
+class QTimer;
+
+namespace Bulwark {
+
+class Authenticator;
+
+class EdgeEndpoint final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EdgeEndpoint)
+
+public:
+    EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObject *parent = nullptr);
+
+    void accept(QWebSocket *socket); // takes ownership
+    void closeAll();
+    [[nodiscard]] qsizetype sessionCount() const { return m_sessions.size(); }
+
+    static constexpr quint64 MaximumMessageSize = 1024 * 1024;
+
+private:
+    struct Session
+    {
+        QString user; // empty until authenticated
+        bool authenticating = false;
+        QTimer *authDeadline = nullptr;
+    };
+
+    void onMessage(QWebSocket *socket, const QString &text);
+    void reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result);
+    void replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
+                    const QString &message);
+
+    Authenticator &m_authenticator;
+    int m_authTimeoutMs;
+    QHash<QWebSocket *, Session> m_sessions;
+};
+
+} // namespace Bulwark

@@ -1,0 +1,32 @@
+// The server's crypto facade over OpenSSL: random bytes, digests, HMAC,
+// PBKDF2, AES-256-GCM and constant-time comparison. OpenSSL types stay out
+// of this header; every fallible call returns a checked Result.
+#pragma once
+
+#include "core/Result.h"
+
+#include <QByteArray>
+
+namespace Bulwark::Crypto {
+
+[[nodiscard]] QByteArray randomBytes(int count); // CSPRNG; aborts if OpenSSL cannot seed
+[[nodiscard]] QByteArray sha256(const QByteArray &data);
+[[nodiscard]] QByteArray hmacSha256(const QByteArray &key, const QByteArray &data);
+[[nodiscard]] Result<QByteArray> pbkdf2Sha256(const QByteArray &password, const QByteArray &salt,
+                                              int iterations, int length);
+[[nodiscard]] bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
+inline constexpr int AesKeySize = 32;
+inline constexpr int GcmNonceSize = 12;
+inline constexpr int GcmTagSize = 16;
+
+// nonce || ciphertext || tag. associatedData binds the ciphertext to its place.
+[[nodiscard]] Result<QByteArray> aesGcmEncrypt(const QByteArray &key, const QByteArray &plaintext,
+                                               const QByteArray &associatedData);
+[[nodiscard]] Result<QByteArray> aesGcmDecrypt(const QByteArray &key, const QByteArray &sealed,
+                                               const QByteArray &associatedData);
+
+// Known-answer tests run before the server serves (KeePassXC's Crypto::init).
+[[nodiscard]] Status selfTest();
+
+} // namespace Bulwark::Crypto

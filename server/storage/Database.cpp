@@ -1,0 +1,204 @@
+#include "Database.h"
+
+#include "Migrations_p.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcStorage, "bulwark.storage")
+
+namespace Bulwark {
+
+namespace {
+
+QString describe(const QSqlError &error)
+{
+    const QString text = error.text().trimmed();
+    return text.isEmpty() ? QStringLiteral("unknown database error") : text;
+}
+
+Status exec(QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Database statement failed: %1").arg(describe(query.lastError())));
+    return {};
+}
+
+} // namespace
+
+Result<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataDir)
+{
+    DatabaseUrl url;
+    if (text.isEmpty() || text == u"sqlite:" || text == u"sqlite") {
+        url.sqliteFile = QDir(dataDir).filePath(QStringLiteral("bulwark.db"));
+        return url;
+    }
+    if (text.startsWith(u"sqlite:")) {
+        url.sqliteFile = text.mid(7);
+        if (url.sqliteFile.startsWith(u"//"))
+            url.sqliteFile = url.sqliteFile.mid(2);
+        if (QDir::isRelativePath(url.sqliteFile))
+            url.sqliteFile = QDir(dataDir).filePath(url.sqliteFile);
+        return url;
+    }
+    const QUrl parsed(text, QUrl::StrictMode);
+    if (!parsed.isValid() ||
+        (parsed.scheme() != u"postgresql" && parsed.scheme() != u"postgres")) {
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("The database URL is not understood. Use sqlite: (the "
+                                        "default), sqlite:/path/to/file.db or "
+                                        "postgresql://user@host:port/database."));
+    }
+    url.backend = Backend::Postgres;
+    url.host = parsed.host().isEmpty() ? QStringLiteral("localhost") : parsed.host();
+    url.port = parsed.port(5432);
+    url.user = parsed.userName(QUrl::FullyDecoded);
+    url.password = parsed.password(QUrl::FullyDecoded);
+    url.database = parsed.path(QUrl::FullyDecoded).mid(1);
+    if (url.database.isEmpty())
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("The PostgreSQL URL names no database: add /DATABASE "
+                                        "after the host."));
+    QStringList options;
+    const auto items = QUrlQuery(parsed).queryItems(QUrl::FullyDecoded);
+    for (const auto &[key, value] : items)
+        options << key + u'=' + value;
+    url.options = options.join(u';');
+    return url;
+}
+
+Database::Database(Backend backend, QString connectionName)
+    : m_backend(backend)
+    , m_connectionName(std::move(connectionName))
+{
+}
+
+Database::~Database()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QString Database::backendName() const
+{
+    return m_backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
+{
+    static QAtomicInteger<int> counter;
+    const QString name = QStringLiteral("bulwark-%1").arg(counter.fetchAndAddRelaxed(1));
+    std::unique_ptr<Database> db(new Database(url.backend, name));
+
+    if (url.backend == Backend::Sqlite) {
+        db->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        if (!db->m_db.isValid())
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("The Qt SQLite driver is missing: install the "
+                                            "libqt6sql6-sqlite package."));
+        db->m_db.setDatabaseName(url.sqliteFile);
+        db->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        db->m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        if (!db->m_db.isValid())
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("The Qt PostgreSQL driver is missing: install the "
+                                            "libqt6sql6-psql package."));
+        db->m_db.setHostName(url.host);
+        db->m_db.setPort(url.port);
+        db->m_db.setUserName(url.user);
+        db->m_db.setPassword(url.password);
+        db->m_db.setDatabaseName(url.database);
+        db->m_db.setConnectOptions(url.options);
+    }
+    if (!db->m_db.open()) {
+        const QString where = url.backend == Backend::Sqlite
+                                  ? url.sqliteFile
+                                  : QStringLiteral("%1:%2/%3").arg(url.host).arg(url.port).arg(
+                                        url.database);
+        return makeError(ErrorCode::Internal, QStringLiteral("Cannot open the database at %1: %2")
+                                                  .arg(where, describe(db->m_db.lastError())));
+    }
+
+    if (url.backend == Backend::Sqlite) {
+        // WAL lets readers run beside the writer; FULL syncs every commit so
+        // that an acknowledged write survives a crash or power loss.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                                   "PRAGMA foreign_keys=ON"}) {
+            if (auto s = exec(db->m_db, QString::fromLatin1(pragma)); !s)
+                return s.error();
+        }
+    } else {
+        if (auto s = exec(db->m_db, QStringLiteral("SET client_min_messages TO WARNING")); !s)
+            return s.error();
+    }
+    return db;
+}
+
+Result<int> Database::schemaVersion()
+{
+    if (auto s = exec(m_db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version "
+                                           "(version INTEGER NOT NULL)"));
+        !s)
+        return s.error();
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")))
+        return makeError(ErrorCode::Internal, describe(query.lastError()));
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
+Status Database::migrate(int target)
+{
+    const int latest = Migrations::latestVersion();
+    if (target < 0)
+        target = latest;
+    auto current = schemaVersion();
+    if (!current)
+        return current.error();
+    if (*current > latest)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The database schema is version %1, newer than this "
+                                        "Bulwark understands (up to %2). Run a newer Bulwark, or "
+                                        "restore a backup made for this version.")
+                             .arg(*current)
+                             .arg(latest));
+    for (const auto &migration : Migrations::all()) {
+        if (migration.version <= *current || migration.version > target)
+            continue;
+        qCInfo(lcStorage, "Applying schema migration %d (%s)", migration.version,
+               migration.description);
+        if (!m_db.transaction())
+            return makeError(ErrorCode::Internal, describe(m_db.lastError()));
+        for (const char *sql : migration.statements) {
+            if (auto s = exec(m_db, QString::fromUtf8(sql)); !s) {
+                m_db.rollback();
+                return makeError(ErrorCode::Internal,
+                                 QStringLiteral("Schema migration %1 failed: %2")
+                                     .arg(migration.version)
+                                     .arg(s.error().message));
+            }
+        }
+        QSqlQuery record(m_db);
+        record.prepare(QStringLiteral("INSERT INTO schema_version (version) VALUES (?)"));
+        record.addBindValue(migration.version);
+        if (!record.exec() || !m_db.commit()) {
+            const QString why = describe(record.lastError());
+            m_db.rollback();
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("Schema migration %1 failed: %2")
+                                 .arg(migration.version)
+                                 .arg(why));
+        }
+    }
+    return {};
+}
+
+} // namespace Bulwark

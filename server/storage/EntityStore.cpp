@@ -1,0 +1,403 @@
+#include "EntityStore.h"
+
+#include "Database.h"
+#include "Sql_p.h"
+#include "core/EntityJson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+namespace Bulwark {
+
+namespace {
+
+QString definitionsText(const Definitions &d)
+{
+    return QString::fromUtf8(QJsonDocument(EntityJson::toJson(d)).toJson(QJsonDocument::Compact));
+}
+
+Result<Definitions> definitionsFrom(const QVariant &text, const QString &owner)
+{
+    const QJsonObject o = QJsonDocument::fromJson(text.toString().toUtf8()).object();
+    auto d = EntityJson::definitionsFromJson(o, owner);
+    if (!d)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Stored definitions of %1 are damaged: %2")
+                             .arg(owner, d.error().message));
+    return d;
+}
+
+Error notFound(const QString &kind, const QString &name)
+{
+    return makeError(ErrorCode::NotFound, QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
+}
+
+Result<Thing> thingFrom(const QSqlQuery &q)
+{
+    Thing t;
+    t.name = q.value(0).toString();
+    t.description = q.value(1).toString();
+    t.templateName = q.value(2).toString();
+    auto d = definitionsFrom(q.value(3), QStringLiteral("Thing '%1'").arg(t.name));
+    if (!d)
+        return d.error();
+    t.definitions = *d;
+    t.created = Sql::fromText(q.value(4));
+    t.modified = Sql::fromText(q.value(5));
+    return t;
+}
+
+Result<ThingTemplate> templateFrom(const QSqlQuery &q)
+{
+    ThingTemplate t;
+    t.name = q.value(0).toString();
+    t.description = q.value(1).toString();
+    t.baseTemplate = q.value(2).toString();
+    auto d = definitionsFrom(q.value(3), QStringLiteral("ThingTemplate '%1'").arg(t.name));
+    if (!d)
+        return d.error();
+    t.definitions = *d;
+    t.created = Sql::fromText(q.value(4));
+    t.modified = Sql::fromText(q.value(5));
+    return t;
+}
+
+} // namespace
+
+EntityStore::EntityStore(Database &database)
+    : m_database(database)
+{
+}
+
+Status EntityStore::inTransaction(const std::function<Status()> &work)
+{
+    QSqlDatabase &db = m_database.connection();
+    if (!db.transaction())
+        return makeError(ErrorCode::Internal, QStringLiteral("Cannot start a transaction: %1")
+                                                  .arg(db.lastError().text()));
+    Status status = work();
+    if (!status) {
+        db.rollback();
+        return status;
+    }
+    if (!db.commit()) {
+        const QString why = db.lastError().text();
+        db.rollback();
+        return makeError(ErrorCode::Internal, QStringLiteral("Cannot commit: %1").arg(why));
+    }
+    return {};
+}
+
+Result<bool> EntityStore::exists(const char *table, const QString &name)
+{
+    // table is one of our own constant names, never user input.
+    const QByteArray sql = QByteArray("SELECT 1 FROM ") + table + " WHERE name = ?";
+    auto q = Sql::run(m_database.connection(), sql.constData(), {name});
+    if (!q)
+        return q.error();
+    return q->next();
+}
+
+// ---- Things ---------------------------------------------------------------
+
+Result<QList<Thing>> EntityStore::listThings()
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, template, definitions, created, modified "
+                      "FROM things ORDER BY name");
+    if (!q)
+        return q.error();
+    QList<Thing> things;
+    while (q->next()) {
+        auto t = thingFrom(*q);
+        if (!t)
+            return t.error();
+        things.append(*t);
+    }
+    return things;
+}
+
+Result<Thing> EntityStore::thing(const QString &name)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, template, definitions, created, modified "
+                      "FROM things WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return notFound(QStringLiteral("Thing"), name);
+    return thingFrom(*q);
+}
+
+Status EntityStore::createThing(const Thing &thing)
+{
+    auto found = exists("things", thing.name);
+    if (!found)
+        return found.error();
+    if (*found)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("A Thing named '%1' already exists.").arg(thing.name));
+    if (!thing.templateName.isEmpty()) {
+        auto t = exists("thing_templates", thing.templateName);
+        if (!t)
+            return t.error();
+        if (!*t)
+            return notFound(QStringLiteral("ThingTemplate"), thing.templateName);
+    }
+    auto q = Sql::run(m_database.connection(),
+                      "INSERT INTO things (name, description, template, definitions, created, "
+                      "modified) VALUES (?, ?, ?, ?, ?, ?)",
+                      {thing.name, thing.description, Sql::nullable(thing.templateName),
+                       definitionsText(thing.definitions), Sql::toText(thing.created),
+                       Sql::toText(thing.modified)});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status EntityStore::updateThing(const Thing &thing)
+{
+    if (!thing.templateName.isEmpty()) {
+        auto t = exists("thing_templates", thing.templateName);
+        if (!t)
+            return t.error();
+        if (!*t)
+            return notFound(QStringLiteral("ThingTemplate"), thing.templateName);
+    }
+    auto q = Sql::run(m_database.connection(),
+                      "UPDATE things SET description = ?, template = ?, definitions = ?, "
+                      "modified = ? WHERE name = ?",
+                      {thing.description, Sql::nullable(thing.templateName),
+                       definitionsText(thing.definitions), Sql::toText(thing.modified),
+                       thing.name});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("Thing"), thing.name);
+    return {};
+}
+
+Status EntityStore::deleteThing(const QString &name)
+{
+    return inTransaction([&]() -> Status {
+        auto values = Sql::run(m_database.connection(),
+                               "DELETE FROM property_values WHERE thing = ?", {name});
+        if (!values)
+            return values.error();
+        auto q = Sql::run(m_database.connection(), "DELETE FROM things WHERE name = ?", {name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Thing"), name);
+        return {};
+    });
+}
+
+// ---- Templates ------------------------------------------------------------
+
+Result<QList<ThingTemplate>> EntityStore::listTemplates()
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, base_template, definitions, created, modified "
+                      "FROM thing_templates ORDER BY name");
+    if (!q)
+        return q.error();
+    QList<ThingTemplate> templates;
+    while (q->next()) {
+        auto t = templateFrom(*q);
+        if (!t)
+            return t.error();
+        templates.append(*t);
+    }
+    return templates;
+}
+
+Result<ThingTemplate> EntityStore::thingTemplate(const QString &name)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, base_template, definitions, created, modified "
+                      "FROM thing_templates WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return notFound(QStringLiteral("ThingTemplate"), name);
+    return templateFrom(*q);
+}
+
+Result<QList<ThingTemplate>> EntityStore::templateChain(const QString &name)
+{
+    QList<ThingTemplate> chain;
+    QSet<QString> seen;
+    QString next = name;
+    while (!next.isEmpty()) {
+        if (seen.contains(next))
+            return makeError(ErrorCode::Conflict,
+                             QStringLiteral("ThingTemplate '%1' derives from itself through its "
+                                            "base templates.")
+                                 .arg(next));
+        seen.insert(next);
+        auto t = thingTemplate(next);
+        if (!t)
+            return t.error();
+        next = t->baseTemplate;
+        chain.append(*t);
+    }
+    return chain;
+}
+
+Result<QStringList> EntityStore::derivedTemplates(const QString &name)
+{
+    QStringList result;
+    QStringList frontier{name};
+    while (!frontier.isEmpty()) {
+        const QString current = frontier.takeFirst();
+        auto q = Sql::run(m_database.connection(),
+                          "SELECT name FROM thing_templates WHERE base_template = ? ORDER BY name",
+                          {current});
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            const QString derived = q->value(0).toString();
+            if (!result.contains(derived) && derived != name) {
+                result << derived;
+                frontier << derived;
+            }
+        }
+    }
+    return result;
+}
+
+Result<QStringList> EntityStore::thingsUsingTemplates(const QStringList &templates)
+{
+    QStringList things;
+    for (const QString &t : templates) {
+        auto q = Sql::run(m_database.connection(),
+                          "SELECT name FROM things WHERE template = ? ORDER BY name", {t});
+        if (!q)
+            return q.error();
+        while (q->next())
+            things << q->value(0).toString();
+    }
+    return things;
+}
+
+Status EntityStore::createTemplate(const ThingTemplate &t)
+{
+    auto found = exists("thing_templates", t.name);
+    if (!found)
+        return found.error();
+    if (*found)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("A ThingTemplate named '%1' already exists.").arg(t.name));
+    if (!t.baseTemplate.isEmpty()) {
+        auto base = exists("thing_templates", t.baseTemplate);
+        if (!base)
+            return base.error();
+        if (!*base)
+            return notFound(QStringLiteral("ThingTemplate"), t.baseTemplate);
+    }
+    auto q = Sql::run(m_database.connection(),
+                      "INSERT INTO thing_templates (name, description, base_template, "
+                      "definitions, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
+                      {t.name, t.description, Sql::nullable(t.baseTemplate),
+                       definitionsText(t.definitions), Sql::toText(t.created),
+                       Sql::toText(t.modified)});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status EntityStore::updateTemplate(const ThingTemplate &t)
+{
+    if (!t.baseTemplate.isEmpty()) {
+        auto base = exists("thing_templates", t.baseTemplate);
+        if (!base)
+            return base.error();
+        if (!*base)
+            return notFound(QStringLiteral("ThingTemplate"), t.baseTemplate);
+    }
+    auto q = Sql::run(m_database.connection(),
+                      "UPDATE thing_templates SET description = ?, base_template = ?, "
+                      "definitions = ?, modified = ? WHERE name = ?",
+                      {t.description, Sql::nullable(t.baseTemplate),
+                       definitionsText(t.definitions), Sql::toText(t.modified), t.name});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("ThingTemplate"), t.name);
+    return {};
+}
+
+Status EntityStore::deleteTemplate(const QString &name)
+{
+    auto found = exists("thing_templates", name);
+    if (!found)
+        return found.error();
+    if (!*found)
+        return notFound(QStringLiteral("ThingTemplate"), name);
+    auto derived = derivedTemplates(name);
+    if (!derived)
+        return derived.error();
+    auto users = thingsUsingTemplates({name});
+    if (!users)
+        return users.error();
+    if (!derived->isEmpty() || !users->isEmpty()) {
+        QStringList parts;
+        if (!users->isEmpty())
+            parts << QStringLiteral("Things %1").arg(users->mid(0, 5).join(QStringLiteral(", ")));
+        if (!derived->isEmpty())
+            parts << QStringLiteral("ThingTemplates %1")
+                         .arg(derived->mid(0, 5).join(QStringLiteral(", ")));
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("ThingTemplate '%1' is still used by %2: change or "
+                                        "delete those first.")
+                             .arg(name, parts.join(QStringLiteral(" and "))));
+    }
+    auto q = Sql::run(m_database.connection(), "DELETE FROM thing_templates WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+// ---- Property values -----------------------------------------------------
+
+Result<QHash<QString, PropertyValue>> EntityStore::propertyValues(const QString &thing)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT property, value, time FROM property_values WHERE thing = ?",
+                      {thing});
+    if (!q)
+        return q.error();
+    QHash<QString, PropertyValue> values;
+    while (q->next()) {
+        const QJsonDocument doc =
+            QJsonDocument::fromJson("[" + q->value(1).toString().toUtf8() + "]");
+        values.insert(q->value(0).toString(),
+                      PropertyValue{doc.array().at(0), Sql::fromText(q->value(2))});
+    }
+    return values;
+}
+
+Status EntityStore::setPropertyValue(const QString &thing, const QString &property,
+                                     const PropertyValue &value)
+{
+    // Stored as the JSON text of the value; wrapping in an array lets scalars
+    // go through QJsonDocument.
+    QByteArray text = QJsonDocument(QJsonArray{value.value}).toJson(QJsonDocument::Compact);
+    text = text.mid(1, text.size() - 2);
+    auto q = Sql::run(m_database.connection(),
+                      "INSERT INTO property_values (thing, property, value, time) "
+                      "VALUES (?, ?, ?, ?) ON CONFLICT (thing, property) DO UPDATE SET "
+                      "value = excluded.value, time = excluded.time",
+                      {thing, property, QString::fromUtf8(text), Sql::toText(value.time)});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+} // namespace Bulwark

@@ -1,0 +1,83 @@
+// Reads and writes the core entities through one Database. Every statement
+// is prepared with bound values; every multi-row change runs in a
+// transaction. Used only on the storage thread.
+#pragma once
+
+#include "core/Entities.h"
+
+#include <QHash>
+#include <QStringList>
+
+#include <functional>
+
+namespace Bulwark {
+
+class Database;
+
+class EntityStore final
+{
+    Q_DISABLE_COPY_MOVE(EntityStore)
+
+public:
+    explicit EntityStore(Database &database);
+
+    // Things
+    [[nodiscard]] Result<QList<Thing>> listThings();
+    [[nodiscard]] Result<Thing> thing(const QString &name);
+    [[nodiscard]] Status createThing(const Thing &thing);
+    [[nodiscard]] Status updateThing(const Thing &thing);
+    [[nodiscard]] Status deleteThing(const QString &name);
+
+    // Templates
+    [[nodiscard]] Result<QList<ThingTemplate>> listTemplates();
+    [[nodiscard]] Result<ThingTemplate> thingTemplate(const QString &name);
+    [[nodiscard]] Status createTemplate(const ThingTemplate &thingTemplate);
+    [[nodiscard]] Status updateTemplate(const ThingTemplate &thingTemplate);
+    [[nodiscard]] Status deleteTemplate(const QString &name);
+    // The templates name derives from, name itself first. Empty name: empty chain.
+    [[nodiscard]] Result<QList<ThingTemplate>> templateChain(const QString &name);
+    // Templates deriving from name (transitively) and the Things built from any of them.
+    [[nodiscard]] Result<QStringList> derivedTemplates(const QString &name);
+    [[nodiscard]] Result<QStringList> thingsUsingTemplates(const QStringList &templates);
+
+    // Property values (stored as compact JSON)
+    [[nodiscard]] Result<QHash<QString, PropertyValue>> propertyValues(const QString &thing);
+    [[nodiscard]] Status setPropertyValue(const QString &thing, const QString &property,
+                                          const PropertyValue &value);
+
+    // Users
+    [[nodiscard]] Result<QList<User>> listUsers();
+    [[nodiscard]] Result<User> user(const QString &name);
+    [[nodiscard]] Result<int> userCount();
+    [[nodiscard]] Status createUser(const User &user, const QString &passwordHash);
+    [[nodiscard]] Status updateUser(const User &user);
+    [[nodiscard]] Status deleteUser(const QString &name);
+    // Empty when the user does not exist or has no password.
+    [[nodiscard]] Result<QString> passwordHash(const QString &user);
+    [[nodiscard]] Status setPasswordHash(const QString &user, const QString &hash);
+
+    // Groups
+    [[nodiscard]] Result<QList<Group>> listGroups();
+    [[nodiscard]] Result<Group> group(const QString &name);
+    [[nodiscard]] Status createGroup(const Group &group);
+    [[nodiscard]] Status updateGroup(const Group &group);
+    [[nodiscard]] Status deleteGroup(const QString &name);
+
+    // Organizations
+    [[nodiscard]] Result<QList<Organization>> listOrganizations();
+    [[nodiscard]] Result<Organization> organization(const QString &name);
+    [[nodiscard]] Status createOrganization(const Organization &organization);
+    [[nodiscard]] Status updateOrganization(const Organization &organization);
+    [[nodiscard]] Status deleteOrganization(const QString &name);
+
+private:
+    [[nodiscard]] Result<bool> exists(const char *table, const QString &name);
+    [[nodiscard]] Status checkGroupMembers(const Group &group);
+    [[nodiscard]] Status writeGroupMembers(const Group &group);
+    [[nodiscard]] Status writeUnits(const Organization &organization);
+    [[nodiscard]] Status inTransaction(const std::function<Status()> &work);
+
+    Database &m_database;
+};
+
+} // namespace Bulwark

@@ -1,0 +1,408 @@
+// EntityStore: users, groups and organizations.
+#include "EntityStore.h"
+
+#include "Database.h"
+#include "Sql_p.h"
+
+#include <QSet>
+
+namespace Bulwark {
+
+namespace {
+
+Error notFound(const QString &kind, const QString &name)
+{
+    return makeError(ErrorCode::NotFound, QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
+}
+
+QString kindText(MemberKind kind)
+{
+    return kind == MemberKind::User ? QStringLiteral("User") : QStringLiteral("Group");
+}
+
+} // namespace
+
+// ---- Users ----------------------------------------------------------------
+
+Result<QList<User>> EntityStore::listUsers()
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, enabled, created, modified FROM users "
+                      "ORDER BY name");
+    if (!q)
+        return q.error();
+    QList<User> users;
+    while (q->next())
+        users.append(User{q->value(0).toString(), q->value(1).toString(), q->value(2).toInt() != 0,
+                          Sql::fromText(q->value(3)), Sql::fromText(q->value(4))});
+    return users;
+}
+
+Result<User> EntityStore::user(const QString &name)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, enabled, created, modified FROM users "
+                      "WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return notFound(QStringLiteral("User"), name);
+    return User{q->value(0).toString(), q->value(1).toString(), q->value(2).toInt() != 0,
+                Sql::fromText(q->value(3)), Sql::fromText(q->value(4))};
+}
+
+Result<int> EntityStore::userCount()
+{
+    auto q = Sql::run(m_database.connection(), "SELECT COUNT(*) FROM users");
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toInt() : 0;
+}
+
+Status EntityStore::createUser(const User &user, const QString &passwordHash)
+{
+    auto found = exists("users", user.name);
+    if (!found)
+        return found.error();
+    if (*found)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("A user named '%1' already exists.").arg(user.name));
+    auto q = Sql::run(m_database.connection(),
+                      "INSERT INTO users (name, description, enabled, password_hash, created, "
+                      "modified) VALUES (?, ?, ?, ?, ?, ?)",
+                      {user.name, user.description, user.enabled ? 1 : 0,
+                       Sql::nullable(passwordHash), Sql::toText(user.created),
+                       Sql::toText(user.modified)});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status EntityStore::updateUser(const User &user)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "UPDATE users SET description = ?, enabled = ?, modified = ? WHERE name = ?",
+                      {user.description, user.enabled ? 1 : 0, Sql::toText(user.modified),
+                       user.name});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("User"), user.name);
+    return {};
+}
+
+Status EntityStore::deleteUser(const QString &name)
+{
+    return inTransaction([&]() -> Status {
+        auto memberships = Sql::run(m_database.connection(),
+                                    "DELETE FROM group_members WHERE member_kind = 'User' AND "
+                                    "member_name = ?",
+                                    {name});
+        if (!memberships)
+            return memberships.error();
+        auto q = Sql::run(m_database.connection(), "DELETE FROM users WHERE name = ?", {name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("User"), name);
+        return {};
+    });
+}
+
+Result<QString> EntityStore::passwordHash(const QString &user)
+{
+    auto q = Sql::run(m_database.connection(), "SELECT password_hash FROM users WHERE name = ?",
+                      {user});
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toString() : QString();
+}
+
+Status EntityStore::setPasswordHash(const QString &user, const QString &hash)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "UPDATE users SET password_hash = ? WHERE name = ?", {hash, user});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("User"), user);
+    return {};
+}
+
+// ---- Groups ---------------------------------------------------------------
+
+Result<QList<Group>> EntityStore::listGroups()
+{
+    auto q = Sql::run(m_database.connection(), "SELECT name FROM user_groups ORDER BY name");
+    if (!q)
+        return q.error();
+    QStringList names;
+    while (q->next())
+        names << q->value(0).toString();
+    QList<Group> groups;
+    for (const QString &name : names) {
+        auto g = group(name);
+        if (!g)
+            return g.error();
+        groups.append(*g);
+    }
+    return groups;
+}
+
+Result<Group> EntityStore::group(const QString &name)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, created, modified FROM user_groups "
+                      "WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return notFound(QStringLiteral("Group"), name);
+    Group g{q->value(0).toString(), q->value(1).toString(), {}, Sql::fromText(q->value(2)),
+            Sql::fromText(q->value(3))};
+    auto m = Sql::run(m_database.connection(),
+                      "SELECT member_kind, member_name FROM group_members WHERE group_name = ? "
+                      "ORDER BY member_kind DESC, member_name",
+                      {name});
+    if (!m)
+        return m.error();
+    while (m->next())
+        g.members.append({m->value(0).toString() == u"User" ? MemberKind::User : MemberKind::Group,
+                          m->value(1).toString()});
+    return g;
+}
+
+Status EntityStore::checkGroupMembers(const Group &g)
+{
+    for (const GroupMember &m : g.members) {
+        auto found = exists(m.kind == MemberKind::User ? "users" : "user_groups", m.name);
+        if (!found)
+            return found.error();
+        if (!*found)
+            return notFound(kindText(m.kind), m.name);
+    }
+    // Refuse a cycle: no member group may contain g, directly or through others.
+    QStringList frontier;
+    for (const GroupMember &m : g.members) {
+        if (m.kind == MemberKind::Group)
+            frontier << m.name;
+    }
+    QSet<QString> seen;
+    while (!frontier.isEmpty()) {
+        const QString current = frontier.takeFirst();
+        if (current == g.name)
+            return makeError(ErrorCode::Conflict,
+                             QStringLiteral("Group '%1' cannot contain these members: a member "
+                                            "group already contains '%1', which would make a "
+                                            "cycle.")
+                                 .arg(g.name));
+        if (seen.contains(current))
+            continue;
+        seen.insert(current);
+        auto q = Sql::run(m_database.connection(),
+                          "SELECT member_name FROM group_members WHERE group_name = ? AND "
+                          "member_kind = 'Group'",
+                          {current});
+        if (!q)
+            return q.error();
+        while (q->next())
+            frontier << q->value(0).toString();
+    }
+    return {};
+}
+
+Status EntityStore::writeGroupMembers(const Group &g)
+{
+    auto clear = Sql::run(m_database.connection(),
+                          "DELETE FROM group_members WHERE group_name = ?", {g.name});
+    if (!clear)
+        return clear.error();
+    for (const GroupMember &m : g.members) {
+        auto q = Sql::run(m_database.connection(),
+                          "INSERT INTO group_members (group_name, member_kind, member_name) "
+                          "VALUES (?, ?, ?)",
+                          {g.name, kindText(m.kind), m.name});
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+Status EntityStore::createGroup(const Group &g)
+{
+    return inTransaction([&]() -> Status {
+        auto found = exists("user_groups", g.name);
+        if (!found)
+            return found.error();
+        if (*found)
+            return makeError(ErrorCode::Conflict,
+                             QStringLiteral("A group named '%1' already exists.").arg(g.name));
+        if (auto s = checkGroupMembers(g); !s)
+            return s;
+        auto q = Sql::run(m_database.connection(),
+                          "INSERT INTO user_groups (name, description, created, modified) "
+                          "VALUES (?, ?, ?, ?)",
+                          {g.name, g.description, Sql::toText(g.created),
+                           Sql::toText(g.modified)});
+        if (!q)
+            return q.error();
+        return writeGroupMembers(g);
+    });
+}
+
+Status EntityStore::updateGroup(const Group &g)
+{
+    return inTransaction([&]() -> Status {
+        auto q = Sql::run(m_database.connection(),
+                          "UPDATE user_groups SET description = ?, modified = ? WHERE name = ?",
+                          {g.description, Sql::toText(g.modified), g.name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Group"), g.name);
+        if (auto s = checkGroupMembers(g); !s)
+            return s;
+        return writeGroupMembers(g);
+    });
+}
+
+Status EntityStore::deleteGroup(const QString &name)
+{
+    return inTransaction([&]() -> Status {
+        auto memberships = Sql::run(m_database.connection(),
+                                    "DELETE FROM group_members WHERE member_kind = 'Group' AND "
+                                    "member_name = ?",
+                                    {name});
+        if (!memberships)
+            return memberships.error();
+        auto own = Sql::run(m_database.connection(),
+                            "DELETE FROM group_members WHERE group_name = ?", {name});
+        if (!own)
+            return own.error();
+        auto q = Sql::run(m_database.connection(), "DELETE FROM user_groups WHERE name = ?",
+                          {name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Group"), name);
+        return {};
+    });
+}
+
+// ---- Organizations --------------------------------------------------------
+
+Result<QList<Organization>> EntityStore::listOrganizations()
+{
+    auto q = Sql::run(m_database.connection(), "SELECT name FROM organizations ORDER BY name");
+    if (!q)
+        return q.error();
+    QStringList names;
+    while (q->next())
+        names << q->value(0).toString();
+    QList<Organization> organizations;
+    for (const QString &name : names) {
+        auto o = organization(name);
+        if (!o)
+            return o.error();
+        organizations.append(*o);
+    }
+    return organizations;
+}
+
+Result<Organization> EntityStore::organization(const QString &name)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT name, description, created, modified FROM organizations "
+                      "WHERE name = ?",
+                      {name});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return notFound(QStringLiteral("Organization"), name);
+    Organization o{q->value(0).toString(), q->value(1).toString(), {},
+                   Sql::fromText(q->value(2)), Sql::fromText(q->value(3))};
+    auto u = Sql::run(m_database.connection(),
+                      "SELECT name, description, parent FROM org_units WHERE organization = ? "
+                      "ORDER BY position",
+                      {name});
+    if (!u)
+        return u.error();
+    while (u->next())
+        o.units.append({u->value(0).toString(), u->value(1).toString(), u->value(2).toString()});
+    return o;
+}
+
+Status EntityStore::writeUnits(const Organization &o)
+{
+    auto clear = Sql::run(m_database.connection(), "DELETE FROM org_units WHERE organization = ?",
+                          {o.name});
+    if (!clear)
+        return clear.error();
+    int position = 0;
+    for (const OrganizationalUnit &unit : o.units) {
+        auto q = Sql::run(m_database.connection(),
+                          "INSERT INTO org_units (organization, name, parent, description, "
+                          "position) VALUES (?, ?, ?, ?, ?)",
+                          {o.name, unit.name, Sql::nullable(unit.parent), unit.description,
+                           position++});
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+Status EntityStore::createOrganization(const Organization &o)
+{
+    return inTransaction([&]() -> Status {
+        auto found = exists("organizations", o.name);
+        if (!found)
+            return found.error();
+        if (*found)
+            return makeError(ErrorCode::Conflict,
+                             QStringLiteral("An organization named '%1' already exists.")
+                                 .arg(o.name));
+        auto q = Sql::run(m_database.connection(),
+                          "INSERT INTO organizations (name, description, created, modified) "
+                          "VALUES (?, ?, ?, ?)",
+                          {o.name, o.description, Sql::toText(o.created),
+                           Sql::toText(o.modified)});
+        if (!q)
+            return q.error();
+        return writeUnits(o);
+    });
+}
+
+Status EntityStore::updateOrganization(const Organization &o)
+{
+    return inTransaction([&]() -> Status {
+        auto q = Sql::run(m_database.connection(),
+                          "UPDATE organizations SET description = ?, modified = ? WHERE name = ?",
+                          {o.description, Sql::toText(o.modified), o.name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Organization"), o.name);
+        return writeUnits(o);
+    });
+}
+
+Status EntityStore::deleteOrganization(const QString &name)
+{
+    return inTransaction([&]() -> Status {
+        auto units = Sql::run(m_database.connection(),
+                              "DELETE FROM org_units WHERE organization = ?", {name});
+        if (!units)
+            return units.error();
+        auto q = Sql::run(m_database.connection(), "DELETE FROM organizations WHERE name = ?",
+                          {name});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Organization"), name);
+        return {};
+    });
+}
+
+} // namespace Bulwark

@@ -1,0 +1,48 @@
+// Small helpers over QSqlQuery: prepare, bind, run, and turn a driver error
+// into a Result whose message says what failed.
+#pragma once
+
+#include "core/Result.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace Bulwark::Sql {
+
+inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
+                             std::initializer_list<QVariant> values = {})
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(QString::fromUtf8(sql)))
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("The database refused a statement: %1")
+                             .arg(query.lastError().text()));
+    for (const QVariant &v : values)
+        query.addBindValue(v);
+    if (!query.exec())
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("A database statement failed: %1")
+                             .arg(query.lastError().text()));
+    return query;
+}
+
+inline QString toText(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+inline QDateTime fromText(const QVariant &text)
+{
+    return QDateTime::fromString(text.toString(), Qt::ISODateWithMs);
+}
+
+// A string column that may be NULL.
+inline QVariant nullable(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+} // namespace Bulwark::Sql

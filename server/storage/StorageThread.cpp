@@ -1,0 +1,70 @@
+#include "StorageThread.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+
+namespace Bulwark {
+
+StorageThread::StorageThread(DatabaseUrl url, QObject *parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+{
+    m_thread.setObjectName(QStringLiteral("bulwark-storage"));
+    m_worker = new QObject;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.start();
+}
+
+StorageThread::~StorageThread()
+{
+    close();
+}
+
+void StorageThread::post(std::function<void()> task)
+{
+    QMetaObject::invokeMethod(m_worker, std::move(task), Qt::QueuedConnection);
+}
+
+Status StorageThread::open(const std::function<Status(EntityStore &)> &initialize)
+{
+    Status status;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [&]() {
+            auto db = Database::open(m_url);
+            if (!db) {
+                status = db.error();
+                return;
+            }
+            m_database = std::move(*db);
+            if (auto s = m_database->migrate(); !s) {
+                status = s;
+                return;
+            }
+            auto version = m_database->schemaVersion();
+            m_schemaVersion = version ? *version : 0;
+            m_backendName = m_database->backendName();
+            m_store = std::make_unique<EntityStore>(*m_database);
+            status = initialize(*m_store);
+        },
+        Qt::BlockingQueuedConnection);
+    return status;
+}
+
+void StorageThread::close()
+{
+    if (!m_thread.isRunning())
+        return;
+    // Queued behind every pending task, so acknowledged work is not cut off.
+    post([this]() {
+        m_store.reset();
+        m_database.reset();
+        m_thread.quit();
+    });
+    m_thread.wait();
+    qCInfo(lcStorage, "Storage closed");
+}
+
+} // namespace Bulwark
