@@ -76,10 +76,9 @@ Options parse(const QCoreApplication &app)
 
     Options options;
     options.headless = parser.isSet(headless);
-    options.config.dataDir = parser.isSet(dataDir)
-                                 ? parser.value(dataDir)
-                                 : QStandardPaths::writableLocation(
-                                       QStandardPaths::AppDataLocation);
+    options.config.dataDir =
+        parser.isSet(dataDir) ? parser.value(dataDir)
+                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     options.config.dataDir = QDir(options.config.dataDir).absolutePath();
     options.config.databaseUrl = parser.value(database);
     options.config.tlsCertFile = parser.value(tlsCert);

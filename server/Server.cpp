@@ -28,7 +28,7 @@ QString randomPassword()
 {
     // 144 bits, URL-safe, no padding: easy to copy from a terminal.
     return QString::fromLatin1(Crypto::randomBytes(18).toBase64(QByteArray::Base64UrlEncoding |
-                                                                 QByteArray::OmitTrailingEquals));
+                                                                QByteArray::OmitTrailingEquals));
 }
 
 // First start: the Administrator user and the Administrators group.
@@ -52,9 +52,8 @@ Status createFirstAdministrator(EntityStore &store, QString &generatedPassword)
     if (!hash)
         return hash.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (auto s = store.createUser(User{kAdministrator,
-                                       QStringLiteral("Built-in administrator"), true, now, now},
-                                  *hash);
+    if (auto s = store.createUser(
+            User{kAdministrator, QStringLiteral("Built-in administrator"), true, now, now}, *hash);
         !s)
         return s;
     qCInfo(lcServer) << "Created the Administrator user"
@@ -75,8 +74,8 @@ Status prepareDataDir(const QString &path)
         return makeError(ErrorCode::Internal,
                          QStringLiteral("Cannot create the data directory %1.").arg(path));
     // The data directory holds keys and the database: owner only.
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                    QFileDevice::ExeOwner);
+    QFile::setPermissions(path,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     return {};
 }
 
@@ -84,8 +83,7 @@ Status prepareDataDir(const QString &path)
 
 Server::Server(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 Server::~Server()
 {
@@ -109,8 +107,8 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         return vault.error();
     m_vault = std::make_unique<Vault>(*vault);
 
-    auto identity = Certificates::loadOrCreate(config.tlsCertFile, config.tlsKeyFile,
-                                               config.dataDir);
+    auto identity =
+        Certificates::loadOrCreate(config.tlsCertFile, config.tlsKeyFile, config.dataDir);
     if (!identity)
         return identity.error();
 
@@ -133,8 +131,9 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     m_api = std::make_unique<ApiServer>(
         *m_storage, *m_authenticator, *m_vault, *m_events, *m_edge,
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
-    if (auto s = m_api->listen(config.listenAddress, config.port,
-                               TlsPolicy::serverConfiguration(identity->certificate, identity->key));
+    if (auto s =
+            m_api->listen(config.listenAddress, config.port,
+                          TlsPolicy::serverConfiguration(identity->certificate, identity->key));
         !s) {
         stop();
         return s.error();

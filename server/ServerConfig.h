@@ -9,22 +9,22 @@ namespace Bulwark {
 
 struct ServerConfig
 {
-    QString dataDir;                                    // created if missing, 0700
+    QString dataDir; // created if missing, 0700
     QHostAddress listenAddress = QHostAddress::LocalHost;
-    quint16 port = 8443;                                // 0: any free port
-    QString databaseUrl;                                // empty or "sqlite:" = SQLite in dataDir
-    QString tlsCertFile;                                // empty: self-signed in dataDir
+    quint16 port = 8443; // 0: any free port
+    QString databaseUrl; // empty or "sqlite:" = SQLite in dataDir
+    QString tlsCertFile; // empty: self-signed in dataDir
     QString tlsKeyFile;
-    QString masterKeyFile;                              // empty: dataDir/master.key
+    QString masterKeyFile; // empty: dataDir/master.key
     int edgeAuthTimeoutMs = 15000;
 };
 
 struct ServerStartInfo
 {
     quint16 port = 0;
-    QString certificateFingerprint;  // SHA-256, "AB:CD:…"
-    QString storageBackend;          // "sqlite" or "postgresql"
-    QString initialAdminPassword;    // set only when generated at this start
+    QString certificateFingerprint; // SHA-256, "AB:CD:…"
+    QString storageBackend;         // "sqlite" or "postgresql"
+    QString initialAdminPassword;   // set only when generated at this start
 };
 
 } // namespace Bulwark

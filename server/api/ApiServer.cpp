@@ -10,8 +10,8 @@
 
 #include <QElapsedTimer>
 #include <QJsonParseError>
-#include <QMetaEnum>
 #include <QLoggingCategory>
+#include <QMetaEnum>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QUuid>
@@ -95,9 +95,9 @@ ApiResponse ApiResponse::fromError(const Error &error)
                                  "its log has the details.")
                       .arg(reference);
     }
-    ApiResponse r = json({{W::Error, QJsonObject{{W::Code, errorCodeName(error.code)},
-                                                 {W::Message, message}}}},
-                         httpStatus(error.code));
+    ApiResponse r =
+        json({{W::Error, QJsonObject{{W::Code, errorCodeName(error.code)}, {W::Message, message}}}},
+             httpStatus(error.code));
     if (error.code == ErrorCode::Unauthorized)
         r.headers.append({QByteArray("WWW-Authenticate"),
                           QByteArray(R"(Basic realm="Bulwark", charset="UTF-8")")});
@@ -177,11 +177,10 @@ Status ApiServer::listen(const QHostAddress &address, quint16 port, const QSslCo
     auto listener = std::make_unique<TlsListener>();
     listener->setSslConfiguration(tls);
     if (!listener->listen(address, port))
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("Cannot listen on %1:%2: %3")
-                             .arg(address.toString())
-                             .arg(port)
-                             .arg(listener->errorString()));
+        return makeError(ErrorCode::Internal, QStringLiteral("Cannot listen on %1:%2: %3")
+                                                  .arg(address.toString())
+                                                  .arg(port)
+                                                  .arg(listener->errorString()));
     m_listener = listener.release();
     m_http.bind(m_listener);
     return {};
@@ -221,9 +220,9 @@ void ApiServer::handleUpgrade(const QHttpServerRequest &request, QHttpServerResp
     }
     const bool events = request.url().path() == W::EventsPath;
     if (events && request.value("Authorization").isEmpty()) {
-        answer(ApiResponse::fromError(makeError(
-            ErrorCode::Unauthorized,
-            QStringLiteral("Live events need credentials on the upgrade request."))));
+        answer(ApiResponse::fromError(
+            makeError(ErrorCode::Unauthorized,
+                      QStringLiteral("Live events need credentials on the upgrade request."))));
         return;
     }
     // Nothing written: QHttpServer hands the socket to its WebSocket server.
@@ -274,8 +273,8 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
         break;
     default:
         req.method = HttpMethod::Other;
-        req.methodName = QMetaEnum::fromType<QHttpServerRequest::Method>()
-                             .valueToKey(int(request.method()));
+        req.methodName =
+            QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method()));
         req.methodName = req.methodName.toUpper();
         break;
     }
@@ -292,10 +291,10 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     if (req.method == HttpMethod::Post || req.method == HttpMethod::Put) {
         const QByteArray type = req.header("content-type").split(';').first().trimmed().toLower();
         if (type != "application/json") {
-            send(pending, ApiResponse::fromError(makeError(
-                              ErrorCode::UnsupportedMediaType,
-                              QStringLiteral("Send the body as JSON with Content-Type: "
-                                             "application/json."))));
+            send(pending, ApiResponse::fromError(
+                              makeError(ErrorCode::UnsupportedMediaType,
+                                        QStringLiteral("Send the body as JSON with Content-Type: "
+                                                       "application/json."))));
             return;
         }
         QJsonParseError error;
@@ -329,9 +328,9 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     // 3. Authentication: every other route.
     const QByteArray authorization = req.header("authorization");
     if (authorization.isEmpty()) {
-        send(pending, ApiResponse::fromError(makeError(
-                          ErrorCode::Unauthorized,
-                          QStringLiteral("Sign in: send HTTP Basic credentials."))));
+        send(pending, ApiResponse::fromError(
+                          makeError(ErrorCode::Unauthorized,
+                                    QStringLiteral("Sign in: send HTTP Basic credentials."))));
         return;
     }
     m_authenticator.verifyAuthorization(authorization, [this, pending, kind](Result<QString> user) {
@@ -383,25 +382,25 @@ void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
     QPointer<ApiServer> self(this);
     m_workers.start([self, pending, plan = std::move(*routePlan)]() mutable {
         Status prepared = plan.prepare();
-        QMetaObject::invokeMethod(self, [self, pending, plan = std::move(plan), prepared]() mutable {
-            if (!prepared)
-                self->send(pending, ApiResponse::fromError(prepared.error()));
-            else
-                self->execute(std::move(pending), std::move(plan));
-        });
+        QMetaObject::invokeMethod(
+            self, [self, pending, plan = std::move(plan), prepared]() mutable {
+                if (!prepared)
+                    self->send(pending, ApiResponse::fromError(prepared.error()));
+                else
+                    self->execute(std::move(pending), std::move(plan));
+            });
     });
 }
 
 void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
 {
-    m_storage.run<ApiResponse>(std::move(plan.work), this,
-                               [this, pending](ApiResponse response) {
-                                   send(pending, response);
-                                   for (const QString &user : response.credentialsChanged)
-                                       m_authenticator.forgetUser(user);
-                                   for (const QJsonObject &event : response.events)
-                                       m_events.publish(event);
-                               });
+    m_storage.run<ApiResponse>(std::move(plan.work), this, [this, pending](ApiResponse response) {
+        send(pending, response);
+        for (const QString &user : response.credentialsChanged)
+            m_authenticator.forgetUser(user);
+        for (const QJsonObject &event : response.events)
+            m_events.publish(event);
+    });
 }
 
 void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse &response)
@@ -409,8 +408,8 @@ void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse 
     const ApiRequest &req = pending->request;
     const auto elapsed = pending->timer.elapsed();
     if (response.status >= 500 || req.method != HttpMethod::Get)
-        qCInfo(lcHttp).noquote() << req.methodName << req.path << response.status << elapsed
-                                 << "ms" << (req.user.isEmpty() ? QStringLiteral("-") : req.user)
+        qCInfo(lcHttp).noquote() << req.methodName << req.path << response.status << elapsed << "ms"
+                                 << (req.user.isEmpty() ? QStringLiteral("-") : req.user)
                                  << req.remoteAddress.toString();
     else
         qCDebug(lcHttp).noquote() << req.methodName << req.path << response.status << elapsed

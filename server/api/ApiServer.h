@@ -39,8 +39,7 @@ public:
     static constexpr qsizetype MaximumBodySize = 1024 * 1024;
 
     ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
-              EventHub &events, EdgeEndpoint &edge, HealthInfo health,
-              QObject *parent = nullptr);
+              EventHub &events, EdgeEndpoint &edge, HealthInfo health, QObject *parent = nullptr);
     ~ApiServer() override;
 
     [[nodiscard]] Status listen(const QHostAddress &address, quint16 port,
@@ -49,7 +48,14 @@ public:
     void stopListening();
 
 private:
-    enum class RouteKind { Health, Collection, Entity, Properties, Property };
+    enum class RouteKind
+    {
+        Health,
+        Collection,
+        Entity,
+        Properties,
+        Property
+    };
     struct Pending;
 
     void registerRoutes();

@@ -19,7 +19,14 @@ namespace Bulwark {
 
 class EntityStore;
 
-enum class HttpMethod { Get, Post, Put, Delete, Other };
+enum class HttpMethod
+{
+    Get,
+    Post,
+    Put,
+    Delete,
+    Other
+};
 
 struct ApiRequest
 {
@@ -47,10 +54,10 @@ struct ApiRequest
 struct ApiResponse
 {
     int status = 200;
-    QJsonDocument body;                            // empty: no body (204)
-    QList<QPair<QByteArray, QByteArray>> headers;  // extra headers
-    QList<QJsonObject> events;                     // live events to publish once sent
-    QStringList credentialsChanged;                // users whose remembered sign-ins end
+    QJsonDocument body;                           // empty: no body (204)
+    QList<QPair<QByteArray, QByteArray>> headers; // extra headers
+    QList<QJsonObject> events;                    // live events to publish once sent
+    QStringList credentialsChanged;               // users whose remembered sign-ins end
 
     static ApiResponse json(const QJsonObject &object, int status = 200)
     {
@@ -72,8 +79,7 @@ struct RoutePlan
         : prepare(std::move(prepareStep))
         , work(std::move(storageWork))
         , immediate(std::move(answer))
-    {
-    }
+    {}
 
     std::function<Status()> prepare;
     StorageWork work;

@@ -19,8 +19,7 @@ constexpr quint64 kMaximumIncomingMessage = 64 * 1024;
 EventHub::EventHub(Authenticator &authenticator, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
-{
-}
+{}
 
 void EventHub::accept(QWebSocket *socket)
 {
@@ -44,7 +43,8 @@ void EventHub::accept(QWebSocket *socket)
         qCInfo(lcEvents) << "Event subscriber" << *user << "from"
                          << guard->peerAddress().toString();
         const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, *user}};
-        guard->sendTextMessage(QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)));
+        guard->sendTextMessage(
+            QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)));
     });
 }
 

@@ -84,11 +84,10 @@ Result<RoutePlan> readOrDelete(const ApiRequest &request, QLatin1StringView coll
 std::optional<RoutePlan> rejectMethod(const ApiRequest &request)
 {
     const bool item = request.arguments.size() > 1;
-    const bool allowed = item ? (request.method == HttpMethod::Get ||
-                                 request.method == HttpMethod::Put ||
-                                 request.method == HttpMethod::Delete)
-                              : (request.method == HttpMethod::Get ||
-                                 request.method == HttpMethod::Post);
+    const bool allowed =
+        item ? (request.method == HttpMethod::Get || request.method == HttpMethod::Put ||
+                request.method == HttpMethod::Delete)
+             : (request.method == HttpMethod::Get || request.method == HttpMethod::Post);
     if (allowed)
         return std::nullopt;
     return methodNotAllowed(request, item ? "GET, PUT, DELETE" : "GET, POST");
@@ -99,8 +98,9 @@ ApiResponse saved(const QJsonObject &json, bool create, QLatin1StringView collec
 {
     ApiResponse r = ApiResponse::json(json, create ? 201 : 200);
     if (create)
-        r.headers.append({QByteArray("Location"), "/api/" + QByteArray(collection.data(), collection.size()) +
-                                          '/' + name.toUtf8()});
+        r.headers.append(
+            {QByteArray("Location"),
+             "/api/" + QByteArray(collection.data(), collection.size()) + '/' + name.toUtf8()});
     r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated, collection,
                             name);
     return r;
@@ -169,7 +169,8 @@ Result<RoutePlan> users(const ApiRequest &request)
                                      return ApiResponse::fromError(s.error());
                              }
                          }
-                         ApiResponse r = saved(EntityJson::toJson(user), create, W::Users, user.name);
+                         ApiResponse r =
+                             saved(EntityJson::toJson(user), create, W::Users, user.name);
                          if (!create && (!hash->isEmpty() || !user.enabled))
                              r.credentialsChanged << user.name;
                          return r;

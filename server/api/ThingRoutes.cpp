@@ -28,8 +28,8 @@ Result<Thing> effectiveThing(EntityStore &store, const QString &name)
     auto chain = store.templateChain(thing->templateName);
     if (!chain)
         return chain.error();
-    auto merged = Inheritance::effective(QStringLiteral("Thing '%1'").arg(name),
-                                         thing->definitions, *chain);
+    auto merged =
+        Inheritance::effective(QStringLiteral("Thing '%1'").arg(name), thing->definitions, *chain);
     if (!merged)
         return merged.error();
     thing->definitions = *merged;
@@ -119,10 +119,9 @@ Result<QJsonObject> bodyOf(const ApiRequest &request)
 RoutePlan methodNotAllowed(const ApiRequest &request, const char *allowed)
 {
     ApiResponse response = ApiResponse::fromError(makeError(
-        ErrorCode::MethodNotAllowed,
-        QStringLiteral("%1 is not allowed on %2; use %3.")
-            .arg(QString::fromLatin1(request.methodName), request.path,
-                 QString::fromLatin1(allowed))));
+        ErrorCode::MethodNotAllowed, QStringLiteral("%1 is not allowed on %2; use %3.")
+                                         .arg(QString::fromLatin1(request.methodName), request.path,
+                                              QString::fromLatin1(allowed))));
     response.headers.append({QByteArray("Allow"), QByteArray(allowed)});
     return RoutePlan{{}, {}, response};
 }
@@ -198,33 +197,34 @@ Result<RoutePlan> things(const ApiRequest &request)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
     Thing thing = *parsed;
-    return RoutePlan{{}, [thing, create](EntityStore &store) mutable {
-                         if (auto s = checkThingDefinitions(store, thing); !s)
-                             return ApiResponse::fromError(s.error());
-                         thing.modified = now();
-                         if (create) {
-                             thing.created = thing.modified;
-                             if (auto s = store.createThing(thing); !s)
-                                 return ApiResponse::fromError(s.error());
-                         } else {
-                             auto existing = store.thing(thing.name);
-                             if (!existing)
-                                 return ApiResponse::fromError(existing.error());
-                             thing.created = existing->created;
-                             if (auto s = store.updateThing(thing); !s)
-                                 return ApiResponse::fromError(s.error());
-                         }
-                         auto t = effectiveThing(store, thing.name);
-                         if (!t)
-                             return ApiResponse::fromError(t.error());
-                         ApiResponse r = ApiResponse::json(EntityJson::toJson(*t), create ? 201 : 200);
-                         if (create)
-                             r.headers.append({QByteArray("Location"), QByteArray("/api/Things/" + thing.name.toUtf8())});
-                         r.events << entityEvent(create ? W::EventEntityCreated
-                                                        : W::EventEntityUpdated,
-                                                 W::Things, thing.name);
-                         return r;
-                     }};
+    return RoutePlan{
+        {}, [thing, create](EntityStore &store) mutable {
+            if (auto s = checkThingDefinitions(store, thing); !s)
+                return ApiResponse::fromError(s.error());
+            thing.modified = now();
+            if (create) {
+                thing.created = thing.modified;
+                if (auto s = store.createThing(thing); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                auto existing = store.thing(thing.name);
+                if (!existing)
+                    return ApiResponse::fromError(existing.error());
+                thing.created = existing->created;
+                if (auto s = store.updateThing(thing); !s)
+                    return ApiResponse::fromError(s.error());
+            }
+            auto t = effectiveThing(store, thing.name);
+            if (!t)
+                return ApiResponse::fromError(t.error());
+            ApiResponse r = ApiResponse::json(EntityJson::toJson(*t), create ? 201 : 200);
+            if (create)
+                r.headers.append(
+                    {QByteArray("Location"), QByteArray("/api/Things/" + thing.name.toUtf8())});
+            r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
+                                    W::Things, thing.name);
+            return r;
+        }};
 }
 
 Result<RoutePlan> thingTemplates(const ApiRequest &request)
@@ -259,7 +259,8 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
                              if (auto s = store.deleteTemplate(name); !s)
                                  return ApiResponse::fromError(s.error());
                              ApiResponse r = ApiResponse::noContent();
-                             r.events << entityEvent(W::EventEntityDeleted, W::ThingTemplates, name);
+                             r.events
+                                 << entityEvent(W::EventEntityDeleted, W::ThingTemplates, name);
                              return r;
                          }};
     }
@@ -274,40 +275,38 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     ThingTemplate t = *parsed;
-    return RoutePlan{{}, [t, create](EntityStore &store) mutable {
-                         t.modified = now();
-                         if (create) {
-                             t.created = t.modified;
-                             auto base = store.templateChain(t.baseTemplate);
-                             if (!base)
-                                 return ApiResponse::fromError(base.error());
-                             auto merged = Inheritance::effective(
-                                 QStringLiteral("ThingTemplate '%1'").arg(t.name), t.definitions,
-                                 *base);
-                             if (!merged)
-                                 return ApiResponse::fromError(merged.error());
-                             if (auto s = store.createTemplate(t); !s)
-                                 return ApiResponse::fromError(s.error());
-                         } else {
-                             auto existing = store.thingTemplate(t.name);
-                             if (!existing)
-                                 return ApiResponse::fromError(existing.error());
-                             t.created = existing->created;
-                             if (auto s = checkTemplateDefinitions(store, t); !s)
-                                 return ApiResponse::fromError(s.error());
-                             if (auto s = store.updateTemplate(t); !s)
-                                 return ApiResponse::fromError(s.error());
-                         }
-                         auto saved = effectiveTemplate(store, t.name);
-                         if (!saved)
-                             return ApiResponse::fromError(saved.error());
-                         ApiResponse r = ApiResponse::json(EntityJson::toJson(*saved),
-                                                           create ? 201 : 200);
-                         r.events << entityEvent(create ? W::EventEntityCreated
-                                                        : W::EventEntityUpdated,
-                                                 W::ThingTemplates, t.name);
-                         return r;
-                     }};
+    return RoutePlan{
+        {}, [t, create](EntityStore &store) mutable {
+            t.modified = now();
+            if (create) {
+                t.created = t.modified;
+                auto base = store.templateChain(t.baseTemplate);
+                if (!base)
+                    return ApiResponse::fromError(base.error());
+                auto merged = Inheritance::effective(
+                    QStringLiteral("ThingTemplate '%1'").arg(t.name), t.definitions, *base);
+                if (!merged)
+                    return ApiResponse::fromError(merged.error());
+                if (auto s = store.createTemplate(t); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                auto existing = store.thingTemplate(t.name);
+                if (!existing)
+                    return ApiResponse::fromError(existing.error());
+                t.created = existing->created;
+                if (auto s = checkTemplateDefinitions(store, t); !s)
+                    return ApiResponse::fromError(s.error());
+                if (auto s = store.updateTemplate(t); !s)
+                    return ApiResponse::fromError(s.error());
+            }
+            auto saved = effectiveTemplate(store, t.name);
+            if (!saved)
+                return ApiResponse::fromError(saved.error());
+            ApiResponse r = ApiResponse::json(EntityJson::toJson(*saved), create ? 201 : 200);
+            r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
+                                    W::ThingTemplates, t.name);
+            return r;
+        }};
 }
 
 Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
@@ -385,8 +384,9 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                 value.time = now();
                 PropertyValue stored = value;
                 if (secret && value.value.isString()) {
-                    auto sealed = vaultPtr->seal(value.value.toString().toUtf8(),
-                                                 QStringLiteral("Things/%1/%2").arg(thingName, property));
+                    auto sealed =
+                        vaultPtr->seal(value.value.toString().toUtf8(),
+                                       QStringLiteral("Things/%1/%2").arg(thingName, property));
                     if (!sealed)
                         return ApiResponse::fromError(sealed.error());
                     stored.value = *sealed;

@@ -107,10 +107,11 @@ Result<QJsonValue> check(BaseType type, const QJsonValue &value, const QString &
                                  .arg(what)
                                  .arg(d));
         if (std::fabs(d) > double(MaximumSafeInteger))
-            return makeError(ErrorCode::TypeMismatch,
-                             QStringLiteral("%1 is of type INTEGER and must lie between -%2 and %2.")
-                                 .arg(what)
-                                 .arg(MaximumSafeInteger));
+            return makeError(
+                ErrorCode::TypeMismatch,
+                QStringLiteral("%1 is of type INTEGER and must lie between -%2 and %2.")
+                    .arg(what)
+                    .arg(MaximumSafeInteger));
         return QJsonValue(qint64(d));
     }
     case BaseType::Boolean:
@@ -119,8 +120,7 @@ Result<QJsonValue> check(BaseType type, const QJsonValue &value, const QString &
         return value;
     case BaseType::DateTime: {
         if (!value.isString())
-            return mismatch(what, type, value,
-                            QStringLiteral("an ISO 8601 date and time string"));
+            return mismatch(what, type, value, QStringLiteral("an ISO 8601 date and time string"));
         const QString text = value.toString();
         const QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
         if (!dt.isValid())

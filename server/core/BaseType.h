@@ -10,7 +10,16 @@
 
 namespace Bulwark {
 
-enum class BaseType { String, Number, Integer, Boolean, DateTime, Json, Password };
+enum class BaseType
+{
+    String,
+    Number,
+    Integer,
+    Boolean,
+    DateTime,
+    Json,
+    Password
+};
 
 namespace BaseTypes {
 
@@ -25,8 +34,7 @@ inline constexpr qsizetype MaximumStringLength = 1 << 20;
 // Checks value against type and returns its normalized form: DATETIME
 // becomes UTC ISO 8601 with milliseconds, INTEGER an integral double.
 // null is accepted for every type and means "no value".
-[[nodiscard]] Result<QJsonValue> check(BaseType type, const QJsonValue &value,
-                                       const QString &what);
+[[nodiscard]] Result<QJsonValue> check(BaseType type, const QJsonValue &value, const QString &what);
 
 } // namespace BaseTypes
 } // namespace Bulwark

@@ -91,7 +91,11 @@ struct User
     QDateTime modified;
 };
 
-enum class MemberKind { User, Group };
+enum class MemberKind
+{
+    User,
+    Group
+};
 
 struct GroupMember
 {

@@ -88,9 +88,9 @@ Result<BaseType> baseTypeOf(const QJsonObject &object, const QString &what)
     const QString name = object.value(W::BaseType).toString();
     const auto type = BaseTypes::fromName(name);
     if (!type)
-        return makeError(ErrorCode::BadRequest,
-                         QStringLiteral("%1 needs a 'baseType', one of %2.")
-                             .arg(what, BaseTypes::allNames()));
+        return makeError(
+            ErrorCode::BadRequest,
+            QStringLiteral("%1 needs a 'baseType', one of %2.").arg(what, BaseTypes::allNames()));
     return *type;
 }
 
@@ -116,9 +116,8 @@ Result<PropertyDefinition> propertyFromJson(const QJsonValue &value, const QStri
         return name.error();
     p.name = *name;
     const QString what = QStringLiteral("Property '%1' of %2").arg(p.name, owner);
-    if (auto s = checkFields(o, what,
-                             {W::Name, W::Description, W::BaseType, W::DefaultValue,
-                              W::InheritedFrom});
+    if (auto s = checkFields(
+            o, what, {W::Name, W::Description, W::BaseType, W::DefaultValue, W::InheritedFrom});
         !s)
         return s.error();
     auto type = baseTypeOf(o, what);
@@ -136,8 +135,9 @@ Result<PropertyDefinition> propertyFromJson(const QJsonValue &value, const QStri
                              QStringLiteral("%1 is a PASSWORD and cannot have a default value: "
                                             "set its value instead, which is stored encrypted.")
                                  .arg(what));
-        auto checked = BaseTypes::check(p.baseType, def, QStringLiteral("The default value of ") +
-                                                             what.at(0).toLower() + what.mid(1));
+        auto checked = BaseTypes::check(p.baseType, def,
+                                        QStringLiteral("The default value of ") +
+                                            what.at(0).toLower() + what.mid(1));
         if (!checked)
             return checked.error();
         p.defaultValue = *checked;
@@ -157,8 +157,8 @@ Result<ServiceDefinition> serviceFromJson(const QJsonValue &value, const QString
         return name.error();
     s.name = *name;
     const QString what = QStringLiteral("Service '%1' of %2").arg(s.name, owner);
-    if (auto st = checkFields(o, what,
-                              {W::Name, W::Description, W::Inputs, W::Output, W::InheritedFrom});
+    if (auto st =
+            checkFields(o, what, {W::Name, W::Description, W::Inputs, W::Output, W::InheritedFrom});
         !st)
         return st.error();
     auto description = optionalString(o, W::Description, what, MaximumDescriptionLength);
@@ -292,9 +292,9 @@ Result<Thing> thingFromJson(const QJsonObject &object)
         return name.error();
     t.name = *name;
     const QString what = QStringLiteral("Thing '%1'").arg(t.name);
-    if (auto st = checkFields(object, what,
-                              {W::Name, W::Description, W::Template, W::Properties, W::Services,
-                               W::Events});
+    if (auto st = checkFields(
+            object, what,
+            {W::Name, W::Description, W::Template, W::Properties, W::Services, W::Events});
         !st)
         return st.error();
     auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
@@ -320,9 +320,9 @@ Result<ThingTemplate> templateFromJson(const QJsonObject &object)
         return name.error();
     t.name = *name;
     const QString what = QStringLiteral("ThingTemplate '%1'").arg(t.name);
-    if (auto st = checkFields(object, what,
-                              {W::Name, W::Description, W::BaseTemplate, W::Properties,
-                               W::Services, W::Events});
+    if (auto st = checkFields(
+            object, what,
+            {W::Name, W::Description, W::BaseTemplate, W::Properties, W::Services, W::Events});
         !st)
         return st.error();
     auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
@@ -391,8 +391,8 @@ Result<Group> groupFromJson(const QJsonObject &object)
                              QStringLiteral("%1: each member must be an object with 'type' User "
                                             "or Group and a 'name'.")
                                  .arg(what));
-        auto memberName = requiredName(m, type == u"User" ? QStringLiteral("user")
-                                                          : QStringLiteral("group"));
+        auto memberName =
+            requiredName(m, type == u"User" ? QStringLiteral("user") : QStringLiteral("group"));
         if (!memberName)
             return memberName.error();
         const GroupMember member{type == u"User" ? MemberKind::User : MemberKind::Group,
@@ -442,8 +442,8 @@ Result<Organization> organizationFromJson(const QJsonObject &object)
             return st.error();
         if (auto st = checkUnique(seen, *unitName, QStringLiteral("Unit")); !st)
             return st.error();
-        auto unitDescription = optionalString(o, W::Description, unitWhat,
-                                              MaximumDescriptionLength);
+        auto unitDescription =
+            optionalString(o, W::Description, unitWhat, MaximumDescriptionLength);
         if (!unitDescription)
             return unitDescription.error();
         auto parent = optionalName(o, W::Parent, QStringLiteral("organizational unit"));
@@ -451,9 +451,9 @@ Result<Organization> organizationFromJson(const QJsonObject &object)
             return parent.error();
         if (*unitName == org.name) {
             if (!parent->isEmpty())
-                return makeError(ErrorCode::BadRequest,
-                                 QStringLiteral("%1 is the root unit and has no parent.")
-                                     .arg(unitWhat));
+                return makeError(
+                    ErrorCode::BadRequest,
+                    QStringLiteral("%1 is the root unit and has no parent.").arg(unitWhat));
             root.description = *unitDescription;
             continue;
         }
@@ -508,12 +508,13 @@ QJsonObject toJson(const Definitions &definitions)
     for (const auto &s : definitions.services) {
         QJsonArray inputs;
         for (const auto &in : s.inputs)
-            inputs.append(QJsonObject{{W::Name, in.name},
-                                      {W::BaseType, BaseTypes::name(in.baseType)}});
-        QJsonObject o{{W::Name, s.name},
-                      {W::Description, s.description},
-                      {W::Inputs, inputs},
-                      {W::Output, s.output ? BaseTypes::name(*s.output) : QStringLiteral("NOTHING")}};
+            inputs.append(
+                QJsonObject{{W::Name, in.name}, {W::BaseType, BaseTypes::name(in.baseType)}});
+        QJsonObject o{
+            {W::Name, s.name},
+            {W::Description, s.description},
+            {W::Inputs, inputs},
+            {W::Output, s.output ? BaseTypes::name(*s.output) : QStringLiteral("NOTHING")}};
         if (!s.inheritedFrom.isEmpty())
             o.insert(W::InheritedFrom, s.inheritedFrom);
         services.append(o);
@@ -559,9 +560,8 @@ QJsonObject toJson(const ThingTemplate &thingTemplate)
 
 QJsonObject toJson(const User &user)
 {
-    QJsonObject o{{W::Name, user.name},
-                  {W::Description, user.description},
-                  {W::Enabled, user.enabled}};
+    QJsonObject o{
+        {W::Name, user.name}, {W::Description, user.description}, {W::Enabled, user.enabled}};
     addTimes(o, user.created, user.modified);
     return o;
 }
@@ -570,12 +570,11 @@ QJsonObject toJson(const Group &group)
 {
     QJsonArray members;
     for (const auto &m : group.members)
-        members.append(QJsonObject{
-            {W::Type, m.kind == MemberKind::User ? QStringLiteral("User") : QStringLiteral("Group")},
-            {W::Name, m.name}});
-    QJsonObject o{{W::Name, group.name},
-                  {W::Description, group.description},
-                  {W::Members, members}};
+        members.append(QJsonObject{{W::Type, m.kind == MemberKind::User ? QStringLiteral("User")
+                                                                        : QStringLiteral("Group")},
+                                   {W::Name, m.name}});
+    QJsonObject o{
+        {W::Name, group.name}, {W::Description, group.description}, {W::Members, members}};
     addTimes(o, group.created, group.modified);
     return o;
 }

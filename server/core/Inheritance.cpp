@@ -36,12 +36,11 @@ Result<Definitions> effective(const QString &owner, const Definitions &own,
                        properties);
         !s)
         return s.error();
-    if (auto s = merge(owner, QStringLiteral("Service"), result.services, own.services, self,
-                       services);
+    if (auto s =
+            merge(owner, QStringLiteral("Service"), result.services, own.services, self, services);
         !s)
         return s.error();
-    if (auto s = merge(owner, QStringLiteral("Event"), result.events, own.events, self, events);
-        !s)
+    if (auto s = merge(owner, QStringLiteral("Event"), result.events, own.events, self, events); !s)
         return s.error();
 
     for (const ThingTemplate &t : chain) {

@@ -1,6 +1,5 @@
 #include "Names.h"
 
-
 namespace Bulwark::Names {
 
 namespace {
@@ -13,9 +12,9 @@ bool isAsciiLetterOrDigit(QChar c)
 
 Status validate(const QString &kind, const QString &name)
 {
-    const QString rule = QStringLiteral(
-        "names are 1 to %1 characters: ASCII letters, digits, '_', '-' and '.', starting with a "
-        "letter or digit")
+    const QString rule = QStringLiteral("names are 1 to %1 characters: ASCII letters, digits, '_', "
+                                        "'-' and '.', starting with a "
+                                        "letter or digit")
                              .arg(MaximumLength);
     if (name.isEmpty())
         return makeError(ErrorCode::InvalidName,
@@ -27,16 +26,16 @@ Status validate(const QString &kind, const QString &name)
                              .arg(name.size())
                              .arg(rule));
     if (!isAsciiLetterOrDigit(name.front()))
-        return makeError(ErrorCode::InvalidName,
-                         QStringLiteral("The %1 name must start with a letter or digit: %2.")
-                             .arg(kind, rule));
+        return makeError(
+            ErrorCode::InvalidName,
+            QStringLiteral("The %1 name must start with a letter or digit: %2.").arg(kind, rule));
     for (qsizetype i = 0; i < name.size(); ++i) {
         const QChar c = name.at(i);
         if (isAsciiLetterOrDigit(c) || c == u'_' || c == u'-' || c == u'.')
             continue;
-        const QString shown = c.isPrint() ? QStringLiteral("'%1'").arg(c)
-                                          : QStringLiteral("U+%1").arg(c.unicode(), 4, 16,
-                                                                       QLatin1Char('0'));
+        const QString shown =
+            c.isPrint() ? QStringLiteral("'%1'").arg(c)
+                        : QStringLiteral("U+%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
         return makeError(ErrorCode::InvalidName,
                          QStringLiteral("The %1 name has the character %2 at position %3, which "
                                         "is not allowed: %4.")

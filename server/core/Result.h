@@ -9,7 +9,8 @@
 
 namespace Bulwark {
 
-enum class ErrorCode {
+enum class ErrorCode
+{
     BadRequest,
     InvalidName,
     TypeMismatch,
@@ -28,17 +29,16 @@ struct Error
     QString message;
 };
 
-template <typename T = std::monostate>
-class [[nodiscard]] Result
+template <typename T = std::monostate> class [[nodiscard]] Result
 {
 public:
-    Result()
-        requires std::is_same_v<T, std::monostate>
-        : m_value(std::monostate{})
-    {
-    }
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_value(std::move(error)) {}
+    Result() requires std::is_same_v<T, std::monostate> : m_value(std::monostate{}) {}
+    Result(T value)
+        : m_value(std::move(value))
+    {}
+    Result(Error error)
+        : m_value(std::move(error))
+    {}
 
     [[nodiscard]] bool ok() const { return std::holds_alternative<T>(m_value); }
     explicit operator bool() const { return ok(); }

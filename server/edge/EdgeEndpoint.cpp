@@ -19,8 +19,7 @@ EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObj
     : QObject(parent)
     , m_authenticator(authenticator)
     , m_authTimeoutMs(authTimeoutMs)
-{
-}
+{}
 
 void EdgeEndpoint::accept(QWebSocket *socket)
 {
@@ -59,8 +58,8 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {
         replyError(socket, QJsonValue(), u"bad-request"_s,
-                   u"Each text message must be one JSON object: %1 at offset %2."_s.arg(
-                       parseError.errorString())
+                   u"Each text message must be one JSON object: %1 at offset %2."_s
+                       .arg(parseError.errorString())
                        .arg(parseError.offset));
         return;
     }
@@ -117,7 +116,8 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
 void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)
 {
     const QJsonObject message{{"id"_L1, id}, {"type"_L1, "result"_L1}, {"result"_L1, result}};
-    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
 }
 
 void EdgeEndpoint::replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
@@ -126,7 +126,8 @@ void EdgeEndpoint::replyError(QWebSocket *socket, const QJsonValue &id, const QS
     const QJsonObject message{{"id"_L1, id},
                               {"type"_L1, "error"_L1},
                               {"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, text}}}};
-    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
 }
 
 void EdgeEndpoint::closeAll()

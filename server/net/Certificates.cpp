@@ -22,8 +22,7 @@ namespace Bulwark::Certificates {
 
 namespace {
 
-template <typename T, void (*Free)(T *)>
-struct Deleter
+template <typename T, void (*Free)(T *)> struct Deleter
 {
     void operator()(T *p) const { Free(p); }
 };
@@ -60,8 +59,9 @@ Result<QByteArray> readFile(const QString &path, const QString &what)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("Cannot read the %1 %2: %3").arg(what, path, file.errorString()));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("Cannot read the %1 %2: %3").arg(what, path, file.errorString()));
     return file.readAll();
 }
 
@@ -90,9 +90,9 @@ Result<Identity> parse(const QByteArray &certPem, const QByteArray &keyPem, cons
             break;
     }
     if (id.key.isNull())
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("%1 holds no unencrypted PEM EC or RSA private key.")
-                             .arg(keyPath));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("%1 holds no unencrypted PEM EC or RSA private key.").arg(keyPath));
     if (id.certificate.expiryDate() < QDateTime::currentDateTimeUtc())
         qCWarning(lcTls) << "The TLS certificate" << certPath << "expired on"
                          << id.certificate.expiryDate().toString(Qt::ISODate);
@@ -101,9 +101,8 @@ Result<Identity> parse(const QByteArray &certPem, const QByteArray &keyPem, cons
 
 } // namespace
 
-Result<std::pair<QByteArray, QByteArray>> makeSelfSigned(const QStringList &dnsNames,
-                                                          const QStringList &ipAddresses,
-                                                          int validDays)
+Result<std::pair<QByteArray, QByteArray>>
+makeSelfSigned(const QStringList &dnsNames, const QStringList &ipAddresses, int validDays)
 {
     Key key(EVP_EC_gen("P-256"));
     if (!key)
@@ -117,7 +116,7 @@ Result<std::pair<QByteArray, QByteArray>> makeSelfSigned(const QStringList &dnsN
                         int(serialBytes.size()), nullptr));
     if (!serial)
         return failed("serial");
-    BN_set_bit(serial.get(), 0); // never zero
+    BN_set_bit(serial.get(), 0);     // never zero
     BN_clear_bit(serial.get(), 127); // positive in 16 bytes
     if (!BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())))
         return failed("serial");
@@ -152,8 +151,8 @@ Result<std::pair<QByteArray, QByteArray>> makeSelfSigned(const QStringList &dnsN
     Bio certBio(BIO_new(BIO_s_mem()));
     Bio keyBio(BIO_new(BIO_s_mem()));
     if (!certBio || !keyBio || PEM_write_bio_X509(certBio.get(), cert.get()) != 1 ||
-        PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                 nullptr) != 1)
+        PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+            1)
         return failed("PEM");
     return std::pair{bioContents(certBio.get()), bioContents(keyBio.get())};
 }
@@ -182,15 +181,15 @@ Result<Identity> loadOrCreate(const QString &certFile, const QString &keyFile,
             const QString host = QHostInfo::localHostName();
             if (!host.isEmpty() && host != u"localhost")
                 dns << host;
-            auto made = makeSelfSigned(dns, {QStringLiteral("127.0.0.1"), QStringLiteral("::1")},
-                                       825);
+            auto made =
+                makeSelfSigned(dns, {QStringLiteral("127.0.0.1"), QStringLiteral("::1")}, 825);
             if (!made)
                 return made.error();
             constexpr auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
             if (auto s = writeFile(keyPath, made->second, ownerOnly); !s)
                 return s.error();
-            if (auto s = writeFile(certPath, made->first, ownerOnly | QFileDevice::ReadGroup |
-                                                              QFileDevice::ReadOther);
+            if (auto s = writeFile(certPath, made->first,
+                                   ownerOnly | QFileDevice::ReadGroup | QFileDevice::ReadOther);
                 !s)
                 return s.error();
             generated = true;

@@ -23,8 +23,8 @@ struct Identity
                                             const QString &dataDir);
 
 // Makes a self-signed certificate for the given DNS names and IP addresses.
-[[nodiscard]] Result<std::pair<QByteArray, QByteArray>> makeSelfSigned(
-    const QStringList &dnsNames, const QStringList &ipAddresses, int validDays);
+[[nodiscard]] Result<std::pair<QByteArray, QByteArray>>
+makeSelfSigned(const QStringList &dnsNames, const QStringList &ipAddresses, int validDays);
 
 // SHA-256 fingerprint as upper-case hex pairs joined by ':'.
 [[nodiscard]] QString fingerprint(const QSslCertificate &certificate);

@@ -27,8 +27,7 @@ QSslConfiguration serverConfiguration(const QSslCertificate &certificate, const 
     config.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate over HTTP
     // TLS 1.2 suites through the cipher string; TLS 1.3 keeps OpenSSL's
     // default suites, which are all AEAD with ephemeral key exchange.
-    config.setBackendConfigurationOption("CipherString",
-                                         tls12CipherNames().join(u':').toLatin1());
+    config.setBackendConfigurationOption("CipherString", tls12CipherNames().join(u':').toLatin1());
     // No finite-field DH at all (Qt's default parameters are refused by
     // OpenSSL 3 at security level 2, and ECDHE is all we offer).
     config.setDiffieHellmanParameters(QSslDiffieHellmanParameters());

@@ -62,8 +62,7 @@ void Authenticator::verifyAuthorization(const QByteArray &header, Done done)
 
 void Authenticator::verifyPassword(const QString &user, const QString &password, Done done)
 {
-    const QByteArray key =
-        Crypto::hmacSha256(m_cacheKey, user.toUtf8() + '\0' + password.toUtf8());
+    const QByteArray key = Crypto::hmacSha256(m_cacheKey, user.toUtf8() + '\0' + password.toUtf8());
     if (auto it = m_remembered.constFind(key); it != m_remembered.cend()) {
         if (!it->expiry.hasExpired()) {
             done(it->user);

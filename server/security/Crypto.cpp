@@ -18,8 +18,8 @@ using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
 
 Error cryptoError(const char *what)
 {
-    return makeError(ErrorCode::Internal, QStringLiteral("Encryption failed (%1).")
-                                              .arg(QString::fromLatin1(what)));
+    return makeError(ErrorCode::Internal,
+                     QStringLiteral("Encryption failed (%1).").arg(QString::fromLatin1(what)));
 }
 } // namespace
 
@@ -50,8 +50,8 @@ QByteArray hmacSha256(const QByteArray &key, const QByteArray &data)
     return mac;
 }
 
-Result<QByteArray> pbkdf2Sha256(const QByteArray &password, const QByteArray &salt,
-                                int iterations, int length)
+Result<QByteArray> pbkdf2Sha256(const QByteArray &password, const QByteArray &salt, int iterations,
+                                int length)
 {
     QByteArray out(length, Qt::Uninitialized);
     if (PKCS5_PBKDF2_HMAC(password.constData(), int(password.size()),
@@ -80,10 +80,9 @@ Result<QByteArray> aesGcmEncrypt(const QByteArray &key, const QByteArray &plaint
     auto *o = reinterpret_cast<unsigned char *>(out.data());
     memcpy(o, nonce.constData(), GcmNonceSize);
     int len = 0;
-    if (!ctx ||
-        EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                           reinterpret_cast<const unsigned char *>(key.constData()),
-                           reinterpret_cast<const unsigned char *>(nonce.constData())) != 1)
+    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                                   reinterpret_cast<const unsigned char *>(key.constData()),
+                                   reinterpret_cast<const unsigned char *>(nonce.constData())) != 1)
         return cryptoError("init");
     if (!associatedData.isEmpty() &&
         EVP_EncryptUpdate(ctx.get(), nullptr, &len,
@@ -147,9 +146,8 @@ Status selfTest()
         return makeError(ErrorCode::Internal, QStringLiteral("HMAC-SHA-256 self-test failed."));
     // RFC 7914 section 11 (PBKDF2-HMAC-SHA256, 1 iteration).
     auto kdf = pbkdf2Sha256("passwd", "salt", 1, 64);
-    if (!kdf || kdf->toHex() !=
-                    "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-                    "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
+    if (!kdf || kdf->toHex() != "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+                                "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
         return makeError(ErrorCode::Internal, QStringLiteral("PBKDF2 self-test failed."));
     // AES-256-GCM: round trip, and tampering detected.
     const QByteArray key = randomBytes(AesKeySize);

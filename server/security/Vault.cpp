@@ -29,7 +29,7 @@ Result<Vault> Vault::openKeyFile(const QString &path)
         return Vault(key);
     }
     if ((QFileInfo(path).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
-                                           QFileDevice::WriteGroup | QFileDevice::WriteOther)))
+                                          QFileDevice::WriteGroup | QFileDevice::WriteOther)))
         return makeError(ErrorCode::Internal,
                          QStringLiteral("The master key file %1 is readable or writable by other "
                                         "users; run chmod 600 on it and start again.")
@@ -40,9 +40,9 @@ Result<Vault> Vault::openKeyFile(const QString &path)
                                                   .arg(path, file.errorString()));
     const QByteArray key = QByteArray::fromBase64(file.readAll().trimmed());
     if (key.size() != Crypto::AesKeySize)
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("The master key file %1 does not hold a 256-bit key.")
-                             .arg(path));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("The master key file %1 does not hold a 256-bit key.").arg(path));
     return Vault(key);
 }
 

@@ -23,7 +23,9 @@ public:
     [[nodiscard]] Result<QByteArray> open(const QString &sealed, const QString &context) const;
 
 private:
-    explicit Vault(QByteArray key) : m_key(std::move(key)) {}
+    explicit Vault(QByteArray key)
+        : m_key(std::move(key))
+    {}
     QByteArray m_key;
 };
 

@@ -26,8 +26,9 @@ Status exec(QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery query(db);
     if (!query.exec(sql))
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("Database statement failed: %1").arg(describe(query.lastError())));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("Database statement failed: %1").arg(describe(query.lastError())));
     return {};
 }
 
@@ -49,8 +50,7 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataD
         return url;
     }
     const QUrl parsed(text, QUrl::StrictMode);
-    if (!parsed.isValid() ||
-        (parsed.scheme() != u"postgresql" && parsed.scheme() != u"postgres")) {
+    if (!parsed.isValid() || (parsed.scheme() != u"postgresql" && parsed.scheme() != u"postgres")) {
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("The database URL is not understood. Use sqlite: (the "
                                         "default), sqlite:/path/to/file.db or "
@@ -77,8 +77,7 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataD
 Database::Database(Backend backend, QString connectionName)
     : m_backend(backend)
     , m_connectionName(std::move(connectionName))
-{
-}
+{}
 
 Database::~Database()
 {
@@ -120,10 +119,10 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
         db->m_db.setConnectOptions(url.options);
     }
     if (!db->m_db.open()) {
-        const QString where = url.backend == Backend::Sqlite
-                                  ? url.sqliteFile
-                                  : QStringLiteral("%1:%2/%3").arg(url.host).arg(url.port).arg(
-                                        url.database);
+        const QString where =
+            url.backend == Backend::Sqlite
+                ? url.sqliteFile
+                : QStringLiteral("%1:%2/%3").arg(url.host).arg(url.port).arg(url.database);
         return makeError(ErrorCode::Internal, QStringLiteral("Cannot open the database at %1: %2")
                                                   .arg(where, describe(db->m_db.lastError())));
     }
@@ -131,8 +130,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
     if (url.backend == Backend::Sqlite) {
         // WAL lets readers run beside the writer; FULL syncs every commit so
         // that an acknowledged write survives a crash or power loss.
-        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                                   "PRAGMA foreign_keys=ON"}) {
+        for (const char *pragma :
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
             if (auto s = exec(db->m_db, QString::fromLatin1(pragma)); !s)
                 return s.error();
         }
@@ -192,10 +191,9 @@ Status Database::migrate(int target)
         if (!record.exec() || !m_db.commit()) {
             const QString why = describe(record.lastError());
             m_db.rollback();
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("Schema migration %1 failed: %2")
-                                 .arg(migration.version)
-                                 .arg(why));
+            return makeError(
+                ErrorCode::Internal,
+                QStringLiteral("Schema migration %1 failed: %2").arg(migration.version).arg(why));
         }
     }
     return {};

@@ -12,7 +12,11 @@
 
 namespace Bulwark {
 
-enum class Backend { Sqlite, Postgres };
+enum class Backend
+{
+    Sqlite,
+    Postgres
+};
 
 struct DatabaseUrl
 {

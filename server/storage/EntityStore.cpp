@@ -31,7 +31,8 @@ Result<Definitions> definitionsFrom(const QVariant &text, const QString &owner)
 
 Error notFound(const QString &kind, const QString &name)
 {
-    return makeError(ErrorCode::NotFound, QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
+    return makeError(ErrorCode::NotFound,
+                     QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
 }
 
 Result<Thing> thingFrom(const QSqlQuery &q)
@@ -68,15 +69,15 @@ Result<ThingTemplate> templateFrom(const QSqlQuery &q)
 
 EntityStore::EntityStore(Database &database)
     : m_database(database)
-{
-}
+{}
 
 Status EntityStore::inTransaction(const std::function<Status()> &work)
 {
     QSqlDatabase &db = m_database.connection();
     if (!db.transaction())
-        return makeError(ErrorCode::Internal, QStringLiteral("Cannot start a transaction: %1")
-                                                  .arg(db.lastError().text()));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("Cannot start a transaction: %1").arg(db.lastError().text()));
     Status status = work();
     if (!status) {
         db.rollback();
@@ -167,12 +168,12 @@ Status EntityStore::updateThing(const Thing &thing)
         if (!*t)
             return notFound(QStringLiteral("ThingTemplate"), thing.templateName);
     }
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE things SET description = ?, template = ?, definitions = ?, "
-                      "modified = ? WHERE name = ?",
-                      {thing.description, Sql::nullable(thing.templateName),
-                       definitionsText(thing.definitions), Sql::toText(thing.modified),
-                       thing.name});
+    auto q =
+        Sql::run(m_database.connection(),
+                 "UPDATE things SET description = ?, template = ?, definitions = ?, "
+                 "modified = ? WHERE name = ?",
+                 {thing.description, Sql::nullable(thing.templateName),
+                  definitionsText(thing.definitions), Sql::toText(thing.modified), thing.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -300,12 +301,12 @@ Status EntityStore::createTemplate(const ThingTemplate &t)
         if (!*base)
             return notFound(QStringLiteral("ThingTemplate"), t.baseTemplate);
     }
-    auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO thing_templates (name, description, base_template, "
-                      "definitions, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
-                      {t.name, t.description, Sql::nullable(t.baseTemplate),
-                       definitionsText(t.definitions), Sql::toText(t.created),
-                       Sql::toText(t.modified)});
+    auto q =
+        Sql::run(m_database.connection(),
+                 "INSERT INTO thing_templates (name, description, base_template, "
+                 "definitions, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
+                 {t.name, t.description, Sql::nullable(t.baseTemplate),
+                  definitionsText(t.definitions), Sql::toText(t.created), Sql::toText(t.modified)});
     if (!q)
         return q.error();
     return {};
@@ -323,8 +324,8 @@ Status EntityStore::updateTemplate(const ThingTemplate &t)
     auto q = Sql::run(m_database.connection(),
                       "UPDATE thing_templates SET description = ?, base_template = ?, "
                       "definitions = ?, modified = ? WHERE name = ?",
-                      {t.description, Sql::nullable(t.baseTemplate),
-                       definitionsText(t.definitions), Sql::toText(t.modified), t.name});
+                      {t.description, Sql::nullable(t.baseTemplate), definitionsText(t.definitions),
+                       Sql::toText(t.modified), t.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -357,8 +358,8 @@ Status EntityStore::deleteTemplate(const QString &name)
                                         "delete those first.")
                              .arg(name, parts.join(QStringLiteral(" and "))));
     }
-    auto q = Sql::run(m_database.connection(), "DELETE FROM thing_templates WHERE name = ?",
-                      {name});
+    auto q =
+        Sql::run(m_database.connection(), "DELETE FROM thing_templates WHERE name = ?", {name});
     if (!q)
         return q.error();
     return {};
@@ -369,8 +370,7 @@ Status EntityStore::deleteTemplate(const QString &name)
 Result<QHash<QString, PropertyValue>> EntityStore::propertyValues(const QString &thing)
 {
     auto q = Sql::run(m_database.connection(),
-                      "SELECT property, value, time FROM property_values WHERE thing = ?",
-                      {thing});
+                      "SELECT property, value, time FROM property_values WHERE thing = ?", {thing});
     if (!q)
         return q.error();
     QHash<QString, PropertyValue> values;

@@ -12,7 +12,8 @@ namespace {
 
 Error notFound(const QString &kind, const QString &name)
 {
-    return makeError(ErrorCode::NotFound, QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
+    return makeError(ErrorCode::NotFound,
+                     QStringLiteral("%1 '%2' does not exist.").arg(kind, name));
 }
 
 QString kindText(MemberKind kind)
@@ -68,12 +69,12 @@ Status EntityStore::createUser(const User &user, const QString &passwordHash)
     if (*found)
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("A user named '%1' already exists.").arg(user.name));
-    auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO users (name, description, enabled, password_hash, created, "
-                      "modified) VALUES (?, ?, ?, ?, ?, ?)",
-                      {user.name, user.description, user.enabled ? 1 : 0,
-                       Sql::nullable(passwordHash), Sql::toText(user.created),
-                       Sql::toText(user.modified)});
+    auto q =
+        Sql::run(m_database.connection(),
+                 "INSERT INTO users (name, description, enabled, password_hash, created, "
+                 "modified) VALUES (?, ?, ?, ?, ?, ?)",
+                 {user.name, user.description, user.enabled ? 1 : 0, Sql::nullable(passwordHash),
+                  Sql::toText(user.created), Sql::toText(user.modified)});
     if (!q)
         return q.error();
     return {};
@@ -81,10 +82,10 @@ Status EntityStore::createUser(const User &user, const QString &passwordHash)
 
 Status EntityStore::updateUser(const User &user)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE users SET description = ?, enabled = ?, modified = ? WHERE name = ?",
-                      {user.description, user.enabled ? 1 : 0, Sql::toText(user.modified),
-                       user.name});
+    auto q =
+        Sql::run(m_database.connection(),
+                 "UPDATE users SET description = ?, enabled = ?, modified = ? WHERE name = ?",
+                 {user.description, user.enabled ? 1 : 0, Sql::toText(user.modified), user.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -112,8 +113,8 @@ Status EntityStore::deleteUser(const QString &name)
 
 Result<QString> EntityStore::passwordHash(const QString &user)
 {
-    auto q = Sql::run(m_database.connection(), "SELECT password_hash FROM users WHERE name = ?",
-                      {user});
+    auto q =
+        Sql::run(m_database.connection(), "SELECT password_hash FROM users WHERE name = ?", {user});
     if (!q)
         return q.error();
     return q->next() ? q->value(0).toString() : QString();
@@ -121,8 +122,8 @@ Result<QString> EntityStore::passwordHash(const QString &user)
 
 Status EntityStore::setPasswordHash(const QString &user, const QString &hash)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE users SET password_hash = ? WHERE name = ?", {hash, user});
+    auto q = Sql::run(m_database.connection(), "UPDATE users SET password_hash = ? WHERE name = ?",
+                      {hash, user});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -160,7 +161,10 @@ Result<Group> EntityStore::group(const QString &name)
         return q.error();
     if (!q->next())
         return notFound(QStringLiteral("Group"), name);
-    Group g{q->value(0).toString(), q->value(1).toString(), {}, Sql::fromText(q->value(2)),
+    Group g{q->value(0).toString(),
+            q->value(1).toString(),
+            {},
+            Sql::fromText(q->value(2)),
             Sql::fromText(q->value(3))};
     auto m = Sql::run(m_database.connection(),
                       "SELECT member_kind, member_name FROM group_members WHERE group_name = ? "
@@ -215,8 +219,8 @@ Status EntityStore::checkGroupMembers(const Group &g)
 
 Status EntityStore::writeGroupMembers(const Group &g)
 {
-    auto clear = Sql::run(m_database.connection(),
-                          "DELETE FROM group_members WHERE group_name = ?", {g.name});
+    auto clear = Sql::run(m_database.connection(), "DELETE FROM group_members WHERE group_name = ?",
+                          {g.name});
     if (!clear)
         return clear.error();
     for (const GroupMember &m : g.members) {
@@ -244,8 +248,7 @@ Status EntityStore::createGroup(const Group &g)
         auto q = Sql::run(m_database.connection(),
                           "INSERT INTO user_groups (name, description, created, modified) "
                           "VALUES (?, ?, ?, ?)",
-                          {g.name, g.description, Sql::toText(g.created),
-                           Sql::toText(g.modified)});
+                          {g.name, g.description, Sql::toText(g.created), Sql::toText(g.modified)});
         if (!q)
             return q.error();
         return writeGroupMembers(g);
@@ -281,8 +284,8 @@ Status EntityStore::deleteGroup(const QString &name)
                             "DELETE FROM group_members WHERE group_name = ?", {name});
         if (!own)
             return own.error();
-        auto q = Sql::run(m_database.connection(), "DELETE FROM user_groups WHERE name = ?",
-                          {name});
+        auto q =
+            Sql::run(m_database.connection(), "DELETE FROM user_groups WHERE name = ?", {name});
         if (!q)
             return q.error();
         if (q->numRowsAffected() == 0)
@@ -321,8 +324,11 @@ Result<Organization> EntityStore::organization(const QString &name)
         return q.error();
     if (!q->next())
         return notFound(QStringLiteral("Organization"), name);
-    Organization o{q->value(0).toString(), q->value(1).toString(), {},
-                   Sql::fromText(q->value(2)), Sql::fromText(q->value(3))};
+    Organization o{q->value(0).toString(),
+                   q->value(1).toString(),
+                   {},
+                   Sql::fromText(q->value(2)),
+                   Sql::fromText(q->value(3))};
     auto u = Sql::run(m_database.connection(),
                       "SELECT name, description, parent FROM org_units WHERE organization = ? "
                       "ORDER BY position",
@@ -336,17 +342,17 @@ Result<Organization> EntityStore::organization(const QString &name)
 
 Status EntityStore::writeUnits(const Organization &o)
 {
-    auto clear = Sql::run(m_database.connection(), "DELETE FROM org_units WHERE organization = ?",
-                          {o.name});
+    auto clear =
+        Sql::run(m_database.connection(), "DELETE FROM org_units WHERE organization = ?", {o.name});
     if (!clear)
         return clear.error();
     int position = 0;
     for (const OrganizationalUnit &unit : o.units) {
-        auto q = Sql::run(m_database.connection(),
-                          "INSERT INTO org_units (organization, name, parent, description, "
-                          "position) VALUES (?, ?, ?, ?, ?)",
-                          {o.name, unit.name, Sql::nullable(unit.parent), unit.description,
-                           position++});
+        auto q =
+            Sql::run(m_database.connection(),
+                     "INSERT INTO org_units (organization, name, parent, description, "
+                     "position) VALUES (?, ?, ?, ?, ?)",
+                     {o.name, unit.name, Sql::nullable(unit.parent), unit.description, position++});
         if (!q)
             return q.error();
     }
@@ -360,14 +366,13 @@ Status EntityStore::createOrganization(const Organization &o)
         if (!found)
             return found.error();
         if (*found)
-            return makeError(ErrorCode::Conflict,
-                             QStringLiteral("An organization named '%1' already exists.")
-                                 .arg(o.name));
+            return makeError(
+                ErrorCode::Conflict,
+                QStringLiteral("An organization named '%1' already exists.").arg(o.name));
         auto q = Sql::run(m_database.connection(),
                           "INSERT INTO organizations (name, description, created, modified) "
                           "VALUES (?, ?, ?, ?)",
-                          {o.name, o.description, Sql::toText(o.created),
-                           Sql::toText(o.modified)});
+                          {o.name, o.description, Sql::toText(o.created), Sql::toText(o.modified)});
         if (!q)
             return q.error();
         return writeUnits(o);
@@ -395,8 +400,8 @@ Status EntityStore::deleteOrganization(const QString &name)
                               "DELETE FROM org_units WHERE organization = ?", {name});
         if (!units)
             return units.error();
-        auto q = Sql::run(m_database.connection(), "DELETE FROM organizations WHERE name = ?",
-                          {name});
+        auto q =
+            Sql::run(m_database.connection(), "DELETE FROM organizations WHERE name = ?", {name});
         if (!q)
             return q.error();
         if (q->numRowsAffected() == 0)

@@ -17,15 +17,21 @@ inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(QString::fromUtf8(sql)))
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("The database refused a statement: %1")
-                             .arg(query.lastError().text()));
-    for (const QVariant &v : values)
-        query.addBindValue(v);
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("The database refused a statement: %1").arg(query.lastError().text()));
+    for (const QVariant &v : values) {
+        // A null QString inside a valid QVariant would bind as SQL NULL;
+        // only nullable() (an invalid-valued QVariant) means NULL.
+        if (v.typeId() == QMetaType::QString && !v.isNull() && v.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else
+            query.addBindValue(v);
+    }
     if (!query.exec())
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("A database statement failed: %1")
-                             .arg(query.lastError().text()));
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("A database statement failed: %1").arg(query.lastError().text()));
     return query;
 }
 

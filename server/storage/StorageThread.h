@@ -32,8 +32,7 @@ public:
     // Runs work on the storage thread, then done(result) on context's thread.
     // context must outlive this StorageThread (it is joined first at shutdown).
     template <typename R>
-    void run(std::function<R(EntityStore &)> work, QObject *context,
-             std::function<void(R)> done)
+    void run(std::function<R(EntityStore &)> work, QObject *context, std::function<void(R)> done)
     {
         post([this, work = std::move(work), context, done = std::move(done)]() mutable {
             auto result = std::make_shared<R>(work(*m_store));
