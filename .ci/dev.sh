@@ -95,7 +95,8 @@ case "$mode" in
 run)
     install_packages
     configure_and_build
-    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] || [ "${BULWARK_GUI:-ON}" = OFF ]; then
+    if { [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; } ||
+        grep -q '^BULWARK_GUI:BOOL=OFF' "$build/CMakeCache.txt"; then
         log "No display: starting the headless server"
         exec "$build/app/bulwark" --headless "$@"
     fi

@@ -6,7 +6,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QLoggingCategory>
 #include <QStandardPaths>
+
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <memory>
@@ -123,6 +126,10 @@ bool wantsHeadless(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    // Everything the server writes (database, keys, logs) is for its owner only.
+    ::umask(077);
+    // Debug lines (every GET) only when asked for with QT_LOGGING_RULES.
+    QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\nqt.*.info=false"));
     QCoreApplication::setApplicationName(QStringLiteral("bulwark"));
     QCoreApplication::setOrganizationName(QStringLiteral("Bulwark"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BULWARK_VERSION));

@@ -112,6 +112,12 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     if (!identity)
         return identity.error();
 
+    const QString adminPassword = qEnvironmentVariable("BULWARK_ADMIN_PASSWORD");
+    if (!adminPassword.isEmpty() && adminPassword.size() < 12)
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("BULWARK_ADMIN_PASSWORD is shorter than 12 characters; "
+                                        "choose a longer one."));
+
     auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
     if (!url)
         return url.error();

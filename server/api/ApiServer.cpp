@@ -214,6 +214,11 @@ void ApiServer::handleUpgrade(const QHttpServerRequest &request, QHttpServerResp
                       QStringLiteral("%1 is a WebSocket endpoint: connect with wss://.")
                           .arg(request.url().path())));
         r.status = 426;
+        r.body = QJsonDocument(QJsonObject{
+            {W::Error, QJsonObject{{W::Code, QStringLiteral("upgrade-required")},
+                                   {W::Message, QStringLiteral("%1 is a WebSocket endpoint: "
+                                                               "connect with wss://.")
+                                                    .arg(request.url().path())}}}});
         r.headers.append({QByteArray("Upgrade"), QByteArray("websocket")});
         answer(r);
         return;
@@ -223,6 +228,23 @@ void ApiServer::handleUpgrade(const QHttpServerRequest &request, QHttpServerResp
         answer(ApiResponse::fromError(
             makeError(ErrorCode::Unauthorized,
                       QStringLiteral("Live events need credentials on the upgrade request."))));
+        return;
+    }
+    // A browser page from another site must not ride on the user's
+    // credentials (cross-site WebSocket hijacking): same origin only.
+    const QByteArray origin = request.value("Origin");
+    if (events && !origin.isEmpty() &&
+        origin.toLower() != "https://" + request.value("Host").toLower()) {
+        ApiResponse r = ApiResponse::fromError(makeError(
+            ErrorCode::Unauthorized, QStringLiteral("WebSocket connections from another origin "
+                                                    "are refused.")));
+        r.status = 403;
+        r.headers.clear();
+        r.body = QJsonDocument(QJsonObject{
+            {W::Error, QJsonObject{{W::Code, QStringLiteral("forbidden-origin")},
+                                   {W::Message, QStringLiteral("WebSocket connections from "
+                                                               "another origin are refused.")}}}});
+        answer(r);
         return;
     }
     // Nothing written: QHttpServer hands the socket to its WebSocket server.
@@ -279,7 +301,11 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
         break;
     }
 
-    // 1. Limits and media type, before anything costs work.
+    // 1. Method, limits and media type, before anything costs work.
+    if (kind == RouteKind::Health && req.method != HttpMethod::Get) {
+        send(pending, *Routes::methodNotAllowed(req, "GET").immediate);
+        return;
+    }
     const qint64 declared = req.header("content-length").toLongLong();
     if (req.body.size() > MaximumBodySize || declared > MaximumBodySize) {
         send(pending, ApiResponse::fromError(makeError(
@@ -314,10 +340,6 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
 
     // 2. Health needs no credentials.
     if (kind == RouteKind::Health) {
-        if (req.method != HttpMethod::Get) {
-            send(pending, *Routes::methodNotAllowed(req, "GET").immediate);
-            return;
-        }
         send(pending, ApiResponse::json({{W::Status, QStringLiteral("ok")},
                                          {W::Version, QStringLiteral(BULWARK_VERSION)},
                                          {W::Storage, m_health.storageBackend},
@@ -413,7 +435,8 @@ void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse 
                                  << req.remoteAddress.toString();
     else
         qCDebug(lcHttp).noquote() << req.methodName << req.path << response.status << elapsed
-                                  << "ms" << req.user << req.remoteAddress.toString();
+                                  << "ms" << (req.user.isEmpty() ? QStringLiteral("-") : req.user)
+                                  << req.remoteAddress.toString();
     // The client may have gone while the work ran.
     if (!pending->socket || !pending->socket->isOpen())
         return;

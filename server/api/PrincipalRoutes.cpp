@@ -181,6 +181,10 @@ Result<RoutePlan> groups(const ApiRequest &request)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
+    if (request.arguments.size() > 1 && request.arguments.at(1) == u"Administrators" &&
+        request.method == HttpMethod::Delete)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The Administrators group cannot be deleted."));
     if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
         return readOrDelete<Group>(
             request, W::Groups, [](EntityStore &s) { return s.listGroups(); },
@@ -192,6 +196,11 @@ Result<RoutePlan> groups(const ApiRequest &request)
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
+    if (parsed->name == u"Administrators" &&
+        !parsed->members.contains(GroupMember{MemberKind::User, kAdministrator}))
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The Administrator user cannot leave the Administrators "
+                                        "group."));
     Group group = *parsed;
     return RoutePlan{{}, [group, create](EntityStore &store) mutable {
                          group.modified = now();

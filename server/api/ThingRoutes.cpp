@@ -86,6 +86,21 @@ Status checkTemplateDefinitions(EntityStore &store, const ThingTemplate &t)
         return derived.error();
     QStringList affected = *derived;
     affected.prepend(t.name);
+    // Derived templates must still merge cleanly with the proposed template.
+    for (const QString &derivedName : *derived) {
+        auto derivedChain = store.templateChain(derivedName);
+        if (!derivedChain)
+            return derivedChain.error();
+        ThingTemplate self = derivedChain->takeFirst();
+        for (auto &link : *derivedChain) {
+            if (link.name == t.name)
+                link = t;
+        }
+        auto merged = Inheritance::effective(QStringLiteral("ThingTemplate '%1'").arg(derivedName),
+                                             self.definitions, *derivedChain);
+        if (!merged)
+            return merged.error();
+    }
     auto things = store.thingsUsingTemplates(affected);
     if (!things)
         return things.error();
@@ -107,6 +122,38 @@ Status checkTemplateDefinitions(EntityStore &store, const ThingTemplate &t)
             return merged.error();
     }
     return {};
+}
+
+// Values of properties that a change removed, or whose base type it changed,
+// no longer mean anything (a sealed PASSWORD is no STRING): drop them.
+Status reconcileValues(EntityStore &store, const QString &thing, const Definitions &before,
+                       const Definitions &after)
+{
+    for (const auto &old : before.properties) {
+        const PropertyDefinition *now = after.property(old.name);
+        if (!now || now->baseType != old.baseType) {
+            if (auto s = store.deletePropertyValue(thing, old.name); !s)
+                return s;
+        }
+    }
+    return {};
+}
+
+// The effective definitions of each Thing built from any of templates.
+Result<QHash<QString, Definitions>> effectiveOfThings(EntityStore &store,
+                                                      const QStringList &templates)
+{
+    auto things = store.thingsUsingTemplates(templates);
+    if (!things)
+        return things.error();
+    QHash<QString, Definitions> result;
+    for (const QString &name : *things) {
+        auto t = effectiveThing(store, name);
+        if (!t)
+            return t.error();
+        result.insert(name, t->definitions);
+    }
+    return result;
 }
 
 Result<QJsonObject> bodyOf(const ApiRequest &request)
@@ -207,11 +254,18 @@ Result<RoutePlan> things(const ApiRequest &request)
                 if (auto s = store.createThing(thing); !s)
                     return ApiResponse::fromError(s.error());
             } else {
-                auto existing = store.thing(thing.name);
+                auto existing = effectiveThing(store, thing.name);
                 if (!existing)
                     return ApiResponse::fromError(existing.error());
                 thing.created = existing->created;
                 if (auto s = store.updateThing(thing); !s)
+                    return ApiResponse::fromError(s.error());
+                auto updated = effectiveThing(store, thing.name);
+                if (!updated)
+                    return ApiResponse::fromError(updated.error());
+                if (auto s = reconcileValues(store, thing.name, existing->definitions,
+                                             updated->definitions);
+                    !s)
                     return ApiResponse::fromError(s.error());
             }
             auto t = effectiveThing(store, thing.name);
@@ -296,13 +350,32 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
                 t.created = existing->created;
                 if (auto s = checkTemplateDefinitions(store, t); !s)
                     return ApiResponse::fromError(s.error());
+                auto derived = store.derivedTemplates(t.name);
+                if (!derived)
+                    return ApiResponse::fromError(derived.error());
+                const QStringList affected = QStringList{t.name} + *derived;
+                auto before = effectiveOfThings(store, affected);
+                if (!before)
+                    return ApiResponse::fromError(before.error());
                 if (auto s = store.updateTemplate(t); !s)
                     return ApiResponse::fromError(s.error());
+                auto after = effectiveOfThings(store, affected);
+                if (!after)
+                    return ApiResponse::fromError(after.error());
+                for (auto it = before->cbegin(); it != before->cend(); ++it) {
+                    if (auto s =
+                            reconcileValues(store, it.key(), it.value(), after->value(it.key()));
+                        !s)
+                        return ApiResponse::fromError(s.error());
+                }
             }
             auto saved = effectiveTemplate(store, t.name);
             if (!saved)
                 return ApiResponse::fromError(saved.error());
             ApiResponse r = ApiResponse::json(EntityJson::toJson(*saved), create ? 201 : 200);
+            if (create)
+                r.headers.append(
+                    {QByteArray("Location"), QByteArray("/api/ThingTemplates/" + t.name.toUtf8())});
             r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
                                     W::ThingTemplates, t.name);
             return r;
@@ -326,17 +399,19 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                              QJsonArray items;
                              for (const auto &p : thing->definitions.properties) {
                                  const auto stored = values->constFind(p.name);
-                                 const bool isSet = stored != values->cend();
+                                 const bool hasValue = stored != values->cend();
+                                 const bool isSet = hasValue && !stored->value.isNull();
                                  const bool secret = p.baseType == BaseType::Password;
-                                 QJsonValue value = isSet ? stored->value : p.defaultValue;
+                                 QJsonValue value = hasValue ? stored->value : p.defaultValue;
                                  if (secret)
                                      value = QJsonValue::Null;
                                  map.insert(p.name, value);
                                  QJsonObject o{{W::Name, p.name},
                                                {W::BaseType, BaseTypes::name(p.baseType)},
                                                {W::Value, value},
-                                               {W::Time, isSet ? EntityJson::timestamp(stored->time)
-                                                               : QString()}};
+                                               {W::Time, hasValue
+                                                             ? EntityJson::timestamp(stored->time)
+                                                             : QString()}};
                                  if (secret)
                                      o.insert(W::IsSet, isSet);
                                  items.append(o);

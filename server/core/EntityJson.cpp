@@ -128,6 +128,7 @@ Result<PropertyDefinition> propertyFromJson(const QJsonValue &value, const QStri
     if (!description)
         return description.error();
     p.description = *description;
+    p.inheritedFrom = o.value(W::InheritedFrom).toString();
     const QJsonValue def = o.value(W::DefaultValue);
     if (!def.isUndefined() && !def.isNull()) {
         if (p.baseType == BaseType::Password)
@@ -165,6 +166,7 @@ Result<ServiceDefinition> serviceFromJson(const QJsonValue &value, const QString
     if (!description)
         return description.error();
     s.description = *description;
+    s.inheritedFrom = o.value(W::InheritedFrom).toString();
     auto inputs = optionalArray(o, W::Inputs, what);
     if (!inputs)
         return inputs.error();
@@ -217,6 +219,7 @@ Result<EventDefinition> eventFromJson(const QJsonValue &value, const QString &ow
     if (!description)
         return description.error();
     e.description = *description;
+    e.inheritedFrom = o.value(W::InheritedFrom).toString();
     return e;
 }
 

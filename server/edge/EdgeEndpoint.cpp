@@ -57,10 +57,12 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {
+        const QString why =
+            parseError.error != QJsonParseError::NoError
+                ? u"%1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset)
+                : u"got a JSON value that is not an object"_s;
         replyError(socket, QJsonValue(), u"bad-request"_s,
-                   u"Each text message must be one JSON object: %1 at offset %2."_s
-                       .arg(parseError.errorString())
-                       .arg(parseError.offset));
+                   u"Each text message must be one JSON object: %1."_s.arg(why));
         return;
     }
     const QJsonObject message = doc.object();

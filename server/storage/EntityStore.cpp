@@ -400,4 +400,14 @@ Status EntityStore::setPropertyValue(const QString &thing, const QString &proper
     return {};
 }
 
+Status EntityStore::deletePropertyValue(const QString &thing, const QString &property)
+{
+    auto q =
+        Sql::run(m_database.connection(),
+                 "DELETE FROM property_values WHERE thing = ? AND property = ?", {thing, property});
+    if (!q)
+        return q.error();
+    return {};
+}
+
 } // namespace Bulwark

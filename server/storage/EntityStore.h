@@ -44,6 +44,7 @@ public:
     [[nodiscard]] Result<QHash<QString, PropertyValue>> propertyValues(const QString &thing);
     [[nodiscard]] Status setPropertyValue(const QString &thing, const QString &property,
                                           const PropertyValue &value);
+    [[nodiscard]] Status deletePropertyValue(const QString &thing, const QString &property);
 
     // Users
     [[nodiscard]] Result<QList<User>> listUsers();
