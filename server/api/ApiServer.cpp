@@ -206,6 +206,8 @@ void ApiServer::handleUpgrade(const QHttpServerRequest &request, QHttpServerResp
             responder.writeHeader(name, value);
         responder.writeHeader("Content-Type", "application/json");
         responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+        responder.writeHeader("Cache-Control", "no-store");
+        responder.writeHeader("X-Content-Type-Options", "nosniff");
         responder.writeBody(body);
     };
     if (request.value("Upgrade").toLower() != "websocket") {
