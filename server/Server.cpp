@@ -10,6 +10,7 @@
 #include "security/PasswordHasher.h"
 #include "security/Vault.h"
 #include "storage/StorageThread.h"
+#include "wire/Wire.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,8 +22,8 @@ namespace Bulwark {
 
 namespace {
 
-const QString kAdministrator = QStringLiteral("Administrator");
-const QString kAdministrators = QStringLiteral("Administrators");
+const QString kAdministrator = Wire::AdministratorUser;
+const QString kAdministrators = Wire::AdministratorsGroup;
 
 QString randomPassword()
 {

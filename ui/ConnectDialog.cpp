@@ -1,6 +1,7 @@
 #include "ConnectDialog.h"
 
 #include "models/CertificateProbe.h"
+#include "wire/Wire.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -19,7 +20,7 @@ using Models::CertificateProbeResult;
 ConnectDialog::ConnectDialog(QWidget *parent)
     : QDialog(parent)
     , m_url(new QLineEdit(this))
-    , m_user(new QLineEdit(u"Administrator"_s, this))
+    , m_user(new QLineEdit(QString(Wire::AdministratorUser), this))
     , m_password(new QLineEdit(this))
     , m_fetch(new QPushButton(tr("&Fetch Certificate"), this))
     , m_fingerprint(new QLabel(this))

@@ -64,7 +64,7 @@ void ConnectionManager::handleServerStarted(const ServerStartInfo &info)
     m_embeddedPort = info.port;
     Models::ServerEndpoint endpoint;
     endpoint.baseUrl = loopbackUrlFor(m_serverConfig.listenAddress, info.port);
-    endpoint.user = QString::fromLatin1(AdministratorUser);
+    endpoint.user = QString(Wire::AdministratorUser);
     endpoint.pinnedFingerprint = info.certificateFingerprint;
     const QString fromEnvironment = qEnvironmentVariable("BULWARK_ADMIN_PASSWORD");
     if (!fromEnvironment.isEmpty()) {

@@ -34,7 +34,6 @@ public:
     };
     Q_ENUM(State)
 
-    static constexpr auto AdministratorUser = "Administrator";
 
     explicit ConnectionManager(QObject *parent = nullptr);
     ~ConnectionManager() override;

@@ -9,6 +9,7 @@
 #include "wire/Wire.h"
 
 #include <QElapsedTimer>
+#include <QHttpServerRouterRule>
 #include <QJsonParseError>
 #include <QLoggingCategory>
 #include <QMetaEnum>
@@ -104,6 +105,96 @@ ApiResponse ApiResponse::fromError(const Error &error)
     return r;
 }
 
+namespace {
+
+void writeResponse(QHttpServerResponder &responder, const ApiResponse &r)
+{
+    const QByteArray body = r.body.isEmpty() ? QByteArray() : r.body.toJson(QJsonDocument::Compact);
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(r.status));
+    if (!body.isEmpty())
+        responder.writeHeader("Content-Type", "application/json");
+    if (r.status != 204)
+        responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+    responder.writeHeader("Cache-Control", "no-store");
+    responder.writeHeader("X-Content-Type-Options", "nosniff");
+    for (const auto &[name, value] : r.headers)
+        responder.writeHeader(name, value);
+    responder.writeBody(body);
+}
+
+ApiResponse errorResponse(int status, const QString &code, const QString &message)
+{
+    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
+                             status);
+}
+
+// Why a request to a WebSocket endpoint may not be upgraded, or nothing.
+// Decided before the upgrade: Qt 6.4 upgrades every request whose route
+// matches, even one the route has answered, so a refusal must keep the
+// route from matching (see UpgradeRule) and is answered by the missing
+// handler, after which Qt closes the connection.
+std::optional<ApiResponse> upgradeRefusal(const QHttpServerRequest &request)
+{
+    const QString path = request.url().path();
+    if (request.value("Upgrade").toLower() != "websocket") {
+        ApiResponse r = errorResponse(
+            426, QStringLiteral("upgrade-required"),
+            QStringLiteral("%1 is a WebSocket endpoint: connect with wss://.").arg(path));
+        r.headers.append({QByteArray("Upgrade"), QByteArray("websocket")});
+        return r;
+    }
+    if (path != W::EventsPath)
+        return std::nullopt; // devices authenticate in the protocol itself
+    if (request.value("Authorization").isEmpty()) {
+        return ApiResponse::fromError(
+            makeError(ErrorCode::Unauthorized,
+                      QStringLiteral("Live events need credentials on the upgrade request.")));
+    }
+    // A browser page from another site must not ride on the user's
+    // credentials (cross-site WebSocket hijacking): same origin only.
+    if (!isSameOrigin(request.value("Origin"), request.value("Host")))
+        return errorResponse(403, QStringLiteral("forbidden-origin"),
+                             QStringLiteral("WebSocket connections from another origin are "
+                                            "refused."));
+    return std::nullopt;
+}
+
+// The WebSocket endpoints' route: matches only upgrades that may go ahead.
+class UpgradeRule final : public QHttpServerRouterRule
+{
+public:
+    using QHttpServerRouterRule::QHttpServerRouterRule;
+
+protected:
+    bool matches(const QHttpServerRequest &request, QRegularExpressionMatch *match) const override
+    {
+        return QHttpServerRouterRule::matches(request, match) && !upgradeRefusal(request);
+    }
+};
+
+// The REST routes: never a WebSocket upgrade, and never the WebSocket paths
+// (which "/api/<arg>" would otherwise also match).
+class RestRule final : public QHttpServerRouterRule
+{
+public:
+    using QHttpServerRouterRule::QHttpServerRouterRule;
+
+protected:
+    bool matches(const QHttpServerRequest &request, QRegularExpressionMatch *match) const override
+    {
+        const QString path = request.url().path();
+        return !request.value("Upgrade").toLower().contains("websocket") && path != W::EventsPath &&
+               path != W::EdgePath && QHttpServerRouterRule::matches(request, match);
+    }
+};
+
+} // namespace
+
+bool isSameOrigin(const QByteArray &origin, const QByteArray &host)
+{
+    return origin.isEmpty() || origin.toLower() == "https://" + host.toLower();
+}
+
 ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
                      EventHub &events, EdgeEndpoint &edge, HealthInfo health, QObject *parent)
     : QObject(parent)
@@ -132,49 +223,58 @@ void ApiServer::registerRoutes()
     using Responder = QHttpServerResponder &&;
     // WebSocket endpoints: the route takes the responder and leaves it
     // unanswered when the upgrade may go ahead (Qt 6.4 then upgrades).
-    m_http.route(QString(W::EventsPath), [this](Request request, Responder responder) {
-        handleUpgrade(request, std::move(responder));
-    });
-    m_http.route(QString(W::EdgePath), [this](Request request, Responder responder) {
-        handleUpgrade(request, std::move(responder));
-    });
-    m_http.route(QString(W::HealthPath), [this](Request request, Responder responder) {
+    // Nothing is written: QHttpServer hands the socket to its WebSocket server.
+    const auto upgrade = [](Request, Responder responder) {
+        TlsListener::markUpgraded(responder.socket());
+    };
+    m_http.route<UpgradeRule>(QString(W::EventsPath), upgrade);
+    m_http.route<UpgradeRule>(QString(W::EdgePath), upgrade);
+    m_http.route<RestRule>(QString(W::HealthPath), [this](Request request, Responder responder) {
         handle(RouteKind::Health, {}, request, std::move(responder));
     });
-    m_http.route(QStringLiteral("/api/Things/<arg>/Properties"),
-                 [this](const QString &thing, Request request, Responder responder) {
-                     handle(RouteKind::Properties, {thing}, request, std::move(responder));
-                 });
-    m_http.route(QStringLiteral("/api/Things/<arg>/Properties/<arg>"),
-                 [this](const QString &thing, const QString &property, Request request,
-                        Responder responder) {
-                     handle(RouteKind::Property, {thing, property}, request, std::move(responder));
-                 });
-    m_http.route(QStringLiteral("/api/<arg>"),
-                 [this](const QString &collection, Request request, Responder responder) {
-                     handle(RouteKind::Collection, {collection}, request, std::move(responder));
-                 });
-    m_http.route(QStringLiteral("/api/<arg>/<arg>"),
-                 [this](const QString &collection, const QString &name, Request request,
-                        Responder responder) {
-                     handle(RouteKind::Entity, {collection, name}, request, std::move(responder));
-                 });
+    m_http.route<RestRule>(QStringLiteral("/api/Things/<arg>/Properties"),
+                           [this](const QString &thing, Request request, Responder responder) {
+                               handle(RouteKind::Properties, {thing}, request,
+                                      std::move(responder));
+                           });
+    m_http.route<RestRule>(
+        QStringLiteral("/api/Things/<arg>/Properties/<arg>"),
+        [this](const QString &thing, const QString &property, Request request,
+               Responder responder) {
+            handle(RouteKind::Property, {thing, property}, request, std::move(responder));
+        });
+    m_http.route<RestRule>(QStringLiteral("/api/<arg>"),
+                           [this](const QString &collection, Request request, Responder responder) {
+                               handle(RouteKind::Collection, {collection}, request,
+                                      std::move(responder));
+                           });
+    m_http.route<RestRule>(
+        QStringLiteral("/api/<arg>/<arg>"), [this](const QString &collection, const QString &name,
+                                                   Request request, Responder responder) {
+            handle(RouteKind::Entity, {collection, name}, request, std::move(responder));
+        });
     m_http.setMissingHandler([](Request request, Responder responder) {
-        const ApiResponse r = ApiResponse::fromError(makeError(
-            ErrorCode::NotFound, QStringLiteral("There is nothing at %1; the REST API lives "
-                                                "under /api/ (see docs/rest-api.md).")
-                                     .arg(request.url().path().left(256))));
-        const QByteArray body = r.body.toJson(QJsonDocument::Compact);
-        responder.writeStatusLine(QHttpServerResponder::StatusCode::NotFound);
-        responder.writeHeader("Content-Type", "application/json");
-        responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-        responder.writeBody(body);
+        const QString path = request.url().path();
+        if (path == W::EventsPath || path == W::EdgePath) {
+            if (auto refusal = upgradeRefusal(request)) {
+                writeResponse(responder, *refusal);
+                return;
+            }
+        }
+        writeResponse(responder,
+                      ApiResponse::fromError(makeError(
+                          ErrorCode::NotFound, QStringLiteral("There is nothing at %1; the REST "
+                                                              "API lives under /api/ (see "
+                                                              "docs/rest-api.md).")
+                                                   .arg(path.left(256)))));
     });
 }
 
 Status ApiServer::listen(const QHostAddress &address, quint16 port, const QSslConfiguration &tls)
 {
-    auto listener = std::make_unique<TlsListener>();
+    // Room for the headers beside the largest body a route accepts.
+    constexpr qint64 headerAllowance = 64 * 1024;
+    auto listener = std::make_unique<TlsListener>(MaximumBodySize + headerAllowance);
     listener->setSslConfiguration(tls);
     if (!listener->listen(address, port))
         return makeError(ErrorCode::Internal, QStringLiteral("Cannot listen on %1:%2: %3")
@@ -197,70 +297,20 @@ void ApiServer::stopListening()
         m_listener->close();
 }
 
-void ApiServer::handleUpgrade(const QHttpServerRequest &request, QHttpServerResponder &&responder)
-{
-    auto answer = [&](const ApiResponse &r) {
-        const QByteArray body = r.body.toJson(QJsonDocument::Compact);
-        responder.writeStatusLine(QHttpServerResponder::StatusCode(r.status));
-        for (const auto &[name, value] : r.headers)
-            responder.writeHeader(name, value);
-        responder.writeHeader("Content-Type", "application/json");
-        responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-        responder.writeHeader("Cache-Control", "no-store");
-        responder.writeHeader("X-Content-Type-Options", "nosniff");
-        responder.writeBody(body);
-    };
-    if (request.value("Upgrade").toLower() != "websocket") {
-        ApiResponse r = ApiResponse::fromError(
-            makeError(ErrorCode::BadRequest,
-                      QStringLiteral("%1 is a WebSocket endpoint: connect with wss://.")
-                          .arg(request.url().path())));
-        r.status = 426;
-        r.body = QJsonDocument(QJsonObject{
-            {W::Error, QJsonObject{{W::Code, QStringLiteral("upgrade-required")},
-                                   {W::Message, QStringLiteral("%1 is a WebSocket endpoint: "
-                                                               "connect with wss://.")
-                                                    .arg(request.url().path())}}}});
-        r.headers.append({QByteArray("Upgrade"), QByteArray("websocket")});
-        answer(r);
-        return;
-    }
-    const bool events = request.url().path() == W::EventsPath;
-    if (events && request.value("Authorization").isEmpty()) {
-        answer(ApiResponse::fromError(
-            makeError(ErrorCode::Unauthorized,
-                      QStringLiteral("Live events need credentials on the upgrade request."))));
-        return;
-    }
-    // A browser page from another site must not ride on the user's
-    // credentials (cross-site WebSocket hijacking): same origin only.
-    const QByteArray origin = request.value("Origin");
-    if (events && !origin.isEmpty() &&
-        origin.toLower() != "https://" + request.value("Host").toLower()) {
-        ApiResponse r = ApiResponse::fromError(makeError(
-            ErrorCode::Unauthorized, QStringLiteral("WebSocket connections from another origin "
-                                                    "are refused.")));
-        r.status = 403;
-        r.headers.clear();
-        r.body = QJsonDocument(QJsonObject{
-            {W::Error, QJsonObject{{W::Code, QStringLiteral("forbidden-origin")},
-                                   {W::Message, QStringLiteral("WebSocket connections from "
-                                                               "another origin are refused.")}}}});
-        answer(r);
-        return;
-    }
-    // Nothing written: QHttpServer hands the socket to its WebSocket server.
-}
-
 void ApiServer::acceptWebSockets()
 {
     while (auto socket = m_http.nextPendingWebSocketConnection()) {
         const QString path = socket->requestUrl().path();
         QWebSocket *raw = socket.release();
-        if (path == W::EventsPath)
+        if (path == W::EventsPath) {
             m_events.accept(raw);
-        else
+        } else if (path == W::EdgePath) {
             m_edge.accept(raw);
+        } else {
+            // Only the two WebSocket routes upgrade; anything else is a bug.
+            raw->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("not found"));
+            raw->deleteLater();
+        }
     }
 }
 
@@ -442,19 +492,7 @@ void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse 
     // The client may have gone while the work ran.
     if (!pending->socket || !pending->socket->isOpen())
         return;
-    QHttpServerResponder &out = pending->responder;
-    const QByteArray body =
-        response.body.isEmpty() ? QByteArray() : response.body.toJson(QJsonDocument::Compact);
-    out.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
-    if (!body.isEmpty())
-        out.writeHeader("Content-Type", "application/json");
-    if (response.status != 204)
-        out.writeHeader("Content-Length", QByteArray::number(body.size()));
-    out.writeHeader("Cache-Control", "no-store");
-    out.writeHeader("X-Content-Type-Options", "nosniff");
-    for (const auto &[name, value] : response.headers)
-        out.writeHeader(name, value);
-    out.writeBody(body);
+    writeResponse(pending->responder, response);
 }
 
 } // namespace Bulwark

@@ -30,6 +30,10 @@ struct HealthInfo
     int schemaVersion = 0;
 };
 
+// Whether a WebSocket upgrade's Origin (empty for non-browser clients) is
+// this server itself, as named by the request's Host.
+[[nodiscard]] bool isSameOrigin(const QByteArray &origin, const QByteArray &host);
+
 class ApiServer final : public QObject
 {
     Q_OBJECT
@@ -61,7 +65,6 @@ private:
     void registerRoutes();
     void handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
                 QHttpServerResponder &&responder);
-    void handleUpgrade(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void acceptWebSockets();
     void authorized(std::shared_ptr<Pending> pending, RouteKind kind);
     void execute(std::shared_ptr<Pending> pending, RoutePlan plan);

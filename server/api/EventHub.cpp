@@ -1,5 +1,6 @@
 #include "EventHub.h"
 
+#include "api/ApiServer.h"
 #include "security/Authenticator.h"
 #include "wire/Wire.h"
 
@@ -29,6 +30,13 @@ void EventHub::accept(QWebSocket *socket)
         m_subscribers.remove(socket);
         socket->deleteLater();
     });
+    // Checked before the upgrade too; again here so that no path to a
+    // subscription skips it.
+    if (!isSameOrigin(socket->request().rawHeader("Origin"), socket->request().rawHeader("Host"))) {
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("foreign origin"));
+        return;
+    }
     const QByteArray authorization = socket->request().rawHeader("Authorization");
     QPointer<QWebSocket> guard(socket);
     m_authenticator.verifyAuthorization(authorization, [this, guard](Result<QString> user) {

@@ -16,7 +16,7 @@ namespace W = Wire;
 
 namespace {
 
-const QString kAdministrator = QStringLiteral("Administrator");
+const QString kAdministrator = W::AdministratorUser;
 constexpr qsizetype kMinimumPasswordLength = 12;
 constexpr qsizetype kMaximumPasswordLength = 1024;
 
@@ -181,7 +181,7 @@ Result<RoutePlan> groups(const ApiRequest &request)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
-    if (request.arguments.size() > 1 && request.arguments.at(1) == u"Administrators" &&
+    if (request.arguments.size() > 1 && request.arguments.at(1) == W::AdministratorsGroup &&
         request.method == HttpMethod::Delete)
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("The Administrators group cannot be deleted."));
@@ -196,7 +196,7 @@ Result<RoutePlan> groups(const ApiRequest &request)
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
-    if (parsed->name == u"Administrators" &&
+    if (parsed->name == W::AdministratorsGroup &&
         !parsed->members.contains(GroupMember{MemberKind::User, kAdministrator}))
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("The Administrator user cannot leave the Administrators "

@@ -40,6 +40,14 @@ void EdgeEndpoint::accept(QWebSocket *socket)
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, socket](const QString &text) { onMessage(socket, text); });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket]() {
+        const auto session = m_sessions.constFind(socket);
+        if (session == m_sessions.cend() || session->user.isEmpty()) {
+            replyError(socket, QJsonValue(), u"unauthorized"_s,
+                       u"Authenticate first with {\"type\":\"auth\",…}."_s);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("authenticate first"));
+            return;
+        }
         replyError(socket, QJsonValue(), u"unsupported"_s,
                    u"Binary frames carry file data, which this server does not accept yet."_s);
     });

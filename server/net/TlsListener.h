@@ -1,7 +1,9 @@
 // The one listening TLS socket, handed to QHttpServer through bind(). Own
 // subclass so that accepted sockets get TCP_NODELAY (a WSS handshake is
-// ~20x faster without Nagle) and the accept backlog is deep enough for a
-// fleet reconnecting at once.
+// ~20x faster without Nagle), the accept backlog is deep enough for a fleet
+// reconnecting at once, and no HTTP request can make the server buffer more
+// than a set number of bytes (Qt 6.4's QHttpServer reads a whole body into
+// memory before any route can refuse it).
 #pragma once
 
 #include <QSslServer>
@@ -14,7 +16,18 @@ class TlsListener final : public QSslServer
     Q_DISABLE_COPY_MOVE(TlsListener)
 
 public:
-    explicit TlsListener(QObject *parent = nullptr);
+    // maximumRequestBytes: headers and body of one request, counted until
+    // the server answers; a connection that sends more is answered 413 and
+    // closed. WebSocket connections are exempt once marked upgraded.
+    explicit TlsListener(qint64 maximumRequestBytes, QObject *parent = nullptr);
+
+    // Marks an accepted socket as upgraded to WebSocket (framing limits then apply).
+    static void markUpgraded(QObject *socket);
+
+private:
+    void guard(QSslSocket *socket);
+
+    qint64 m_maximumRequestBytes;
 };
 
 } // namespace Bulwark

@@ -3,6 +3,7 @@
 #include "Crypto.h"
 #include "PasswordHasher.h"
 #include "storage/StorageThread.h"
+#include "wire/Wire.h"
 
 #include <QLoggingCategory>
 
@@ -15,7 +16,7 @@ constexpr auto kRememberFor = std::chrono::minutes(5);
 constexpr qsizetype kMaximumRemembered = 10000;
 // Until users, groups and permissions are enforced, only the built-in
 // administrator may sign in.
-const QString kAdministrator = QStringLiteral("Administrator");
+const QString kAdministrator = Wire::AdministratorUser;
 } // namespace
 
 Authenticator::Authenticator(StorageThread &storage, QObject *parent)

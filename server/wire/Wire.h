@@ -16,6 +16,10 @@ inline constexpr auto Users = "Users"_L1;
 inline constexpr auto Groups = "Groups"_L1;
 inline constexpr auto Organizations = "Organizations"_L1;
 
+// Built-in principals
+inline constexpr auto AdministratorUser = "Administrator"_L1;
+inline constexpr auto AdministratorsGroup = "Administrators"_L1;
+
 // Paths
 inline constexpr auto ApiPrefix = "/api/"_L1;
 inline constexpr auto HealthPath = "/api/health"_L1;

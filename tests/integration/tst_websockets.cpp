@@ -1,0 +1,389 @@
+// The two WebSocket endpoints on the TLS port: live events on /api/events
+// (credentials on the upgrade request) and the edge protocol on /edge
+// (an auth message first).
+#include "HeadlessServer.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSslSocket>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace BulwarkTest;
+
+namespace {
+
+// A WebSocket client that records what it receives.
+class Client final
+{
+public:
+    explicit Client(const QSslConfiguration &tls, const QString &origin = {})
+        : m_socket(origin)
+    {
+        m_socket.setSslConfiguration(tls);
+        QObject::connect(&m_socket, &QWebSocket::connected, &m_socket,
+                         [this] { m_wasConnected = true; });
+        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
+                         [this](const QString &text) {
+                             m_messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+                         });
+    }
+
+    // True once connected; false if the server refused or closed first.
+    [[nodiscard]] bool open(const QNetworkRequest &request)
+    {
+        m_socket.open(request);
+        SignalWaiter waiter;
+        waiter.wakeOn(&m_socket, &QWebSocket::stateChanged);
+        const bool settled = waiter.waitFor([this] {
+            return m_wasConnected || m_socket.state() == QAbstractSocket::UnconnectedState;
+        });
+        return settled && m_socket.state() == QAbstractSocket::ConnectedState;
+    }
+
+    [[nodiscard]] bool waitForMessages(qsizetype count)
+    {
+        SignalWaiter waiter;
+        waiter.wakeOn(&m_socket, &QWebSocket::textMessageReceived);
+        waiter.wakeOn(&m_socket, &QWebSocket::disconnected);
+        return waiter.waitFor([&] {
+            return m_messages.size() >= count ||
+                   m_socket.state() == QAbstractSocket::UnconnectedState;
+        }) && m_messages.size() >= count;
+    }
+
+    [[nodiscard]] bool waitForDisconnected()
+    {
+        SignalWaiter waiter;
+        waiter.wakeOn(&m_socket, &QWebSocket::disconnected);
+        waiter.wakeOn(&m_socket, &QWebSocket::stateChanged);
+        return waiter.waitFor(
+            [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; });
+    }
+
+    void send(const QJsonObject &message)
+    {
+        m_socket.sendTextMessage(QString::fromUtf8(jsonBody(message)));
+    }
+
+    [[nodiscard]] QWebSocket &socket() { return m_socket; }
+    [[nodiscard]] bool wasConnected() const { return m_wasConnected; }
+    [[nodiscard]] const QList<QJsonObject> &messages() const { return m_messages; }
+
+private:
+    QWebSocket m_socket;
+    QList<QJsonObject> m_messages;
+    bool m_wasConnected = false;
+};
+
+QJsonObject authMessage(const QString &password)
+{
+    return {{"id"_L1, 1},
+            {"type"_L1, "auth"_L1},
+            {"user"_L1, kAdministrator},
+            {"password"_L1, password}};
+}
+
+} // namespace
+
+class TestWebSockets final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void eventsDeliverChanges();
+    void eventsWithoutCredentialsAreRefused();
+    void eventsWithWrongPasswordAreClosed();
+    void sameOriginIsAccepted();
+    void refusedUpgradeStaysRefused_data();
+    void refusedUpgradeStaysRefused();
+    void eventsNeverCarrySecrets();
+    void plainGetOnWebSocketPathsIs426_data();
+    void plainGetOnWebSocketPathsIs426();
+    void edgeAuthAndPing();
+    void edgeWrongPasswordIsClosed();
+    void edgeMessageBeforeAuthIsClosed();
+    void edgeBinaryBeforeAuthIsClosed();
+    void edgeOversizedMessageIsClosed();
+
+private:
+    [[nodiscard]] QNetworkRequest eventsRequest(const std::optional<Credentials> &signIn) const;
+    [[nodiscard]] QNetworkRequest edgeRequest() const;
+
+    std::unique_ptr<HeadlessServer> m_server;
+};
+
+void TestWebSockets::initTestCase()
+{
+    m_server = std::make_unique<HeadlessServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+}
+
+void TestWebSockets::cleanupTestCase()
+{
+    QCOMPARE(m_server->stop(), 0);
+}
+
+QNetworkRequest TestWebSockets::eventsRequest(const std::optional<Credentials> &signIn) const
+{
+    QNetworkRequest request(m_server->url(u"/api/events"_s, u"wss"_s));
+    if (signIn)
+        request.setRawHeader("Authorization", signIn->basicHeader());
+    return request;
+}
+
+QNetworkRequest TestWebSockets::edgeRequest() const
+{
+    return QNetworkRequest(m_server->url(u"/edge"_s, u"wss"_s));
+}
+
+void TestWebSockets::eventsDeliverChanges()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(eventsRequest(Credentials{kAdministrator, kAdminPassword})));
+    QVERIFY(client.waitForMessages(1));
+    QCOMPARE(client.messages().at(0),
+             (QJsonObject{{"type"_L1, "hello"_L1}, {"user"_L1, kAdministrator}}));
+
+    const QJsonArray properties{
+        QJsonObject{{"name"_L1, "level"_L1}, {"baseType"_L1, "INTEGER"_L1}}};
+    QCOMPARE(
+        m_server->post(u"/api/Things"_s, {{"name"_L1, "Lamp"_L1}, {"properties"_L1, properties}})
+            .status,
+        201);
+    QVERIFY(client.waitForMessages(2));
+    QCOMPARE(client.messages().at(1), (QJsonObject{{"type"_L1, "entityCreated"_L1},
+                                                   {"collection"_L1, "Things"_L1},
+                                                   {"name"_L1, "Lamp"_L1}}));
+
+    const Answer put = m_server->put(u"/api/Things/Lamp/Properties/level"_s, {{"value"_L1, 5}});
+    QCOMPARE(put.status, 200);
+    QVERIFY(client.waitForMessages(3));
+    QCOMPARE(client.messages().at(2), (QJsonObject{{"type"_L1, "propertyChanged"_L1},
+                                                   {"thing"_L1, "Lamp"_L1},
+                                                   {"property"_L1, "level"_L1},
+                                                   {"value"_L1, 5},
+                                                   {"time"_L1, put.json().value("time"_L1)}}));
+
+    // A refused change publishes nothing; the next change arrives next.
+    QCOMPARE(m_server->put(u"/api/Things/Lamp/Properties/level"_s, {{"value"_L1, 0.5}}).status,
+             400);
+    QCOMPARE(m_server->remove(u"/api/Things/Lamp"_s).status, 204);
+    QVERIFY(client.waitForMessages(4));
+    QCOMPARE(client.messages().at(3), (QJsonObject{{"type"_L1, "entityDeleted"_L1},
+                                                   {"collection"_L1, "Things"_L1},
+                                                   {"name"_L1, "Lamp"_L1}}));
+    QCOMPARE(client.messages().size(), 4);
+    client.socket().close();
+    QVERIFY(client.waitForDisconnected());
+}
+
+void TestWebSockets::eventsWithoutCredentialsAreRefused()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(!client.open(eventsRequest(std::nullopt)));
+    QVERIFY(!client.wasConnected());
+    QVERIFY(client.messages().isEmpty());
+}
+
+void TestWebSockets::eventsWithWrongPasswordAreClosed()
+{
+    Client client(m_server->sslConfiguration());
+    // The upgrade may succeed; no hello comes, and the server closes.
+    QVERIFY(client.open(eventsRequest(Credentials{kAdministrator, u"wrong-password-000"_s})));
+    QVERIFY(client.waitForDisconnected());
+    QVERIFY(client.messages().isEmpty());
+    QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+void TestWebSockets::sameOriginIsAccepted()
+{
+    const QString own = u"https://127.0.0.1:%1"_s.arg(m_server->port());
+    Client client(m_server->sslConfiguration(), own);
+    QVERIFY(client.open(eventsRequest(Credentials{kAdministrator, kAdminPassword})));
+    QVERIFY(client.waitForMessages(1));
+    QCOMPARE(client.messages().at(0).value("type"_L1).toString(), u"hello"_s);
+}
+
+void TestWebSockets::refusedUpgradeStaysRefused_data()
+{
+    QTest::addColumn<QByteArray>("extraHeaders");
+    QTest::addColumn<QByteArray>("statusLine");
+    QTest::addColumn<QString>("code");
+    const QByteArray basic = Credentials{kAdministrator, kAdminPassword}.basicHeader();
+    // Cross-site WebSocket hijacking: a page elsewhere riding on credentials.
+    QTest::newRow("foreign origin") << QByteArray("Origin: https://evil.example\r\n"
+                                                  "Authorization: " +
+                                                  basic + "\r\n")
+                                    << QByteArray("HTTP/1.1 403") << u"forbidden-origin"_s;
+    QTest::newRow("no credentials")
+        << QByteArray() << QByteArray("HTTP/1.1 401") << u"unauthorized"_s;
+}
+
+void TestWebSockets::refusedUpgradeStaysRefused()
+{
+    QFETCH(QByteArray, extraHeaders);
+    QFETCH(QByteArray, statusLine);
+    QFETCH(QString, code);
+    // Raw HTTP, so that everything the server sends is seen: the refused
+    // upgrade, then a pipelined health request on the same connection.
+    QSslSocket socket;
+    socket.setSslConfiguration(m_server->sslConfiguration());
+    QByteArray received;
+    QObject::connect(&socket, &QSslSocket::readyRead, &socket,
+                     [&] { received += socket.readAll(); });
+    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
+    const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(m_server->port()) + "\r\n";
+    socket.write("GET /api/events HTTP/1.1\r\n" + host +
+                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                 extraHeaders + "\r\n" + "GET /api/health HTTP/1.1\r\n" + host + "\r\n");
+    SignalWaiter waiter;
+    waiter.wakeOn(&socket, &QSslSocket::readyRead);
+    waiter.wakeOn(&socket, &QSslSocket::disconnected);
+    QVERIFY(waiter.waitFor([&] {
+        return received.contains("101 Switching Protocols") ||
+               received.contains(R"("status":"ok")") ||
+               socket.state() == QAbstractSocket::UnconnectedState;
+    }));
+    QVERIFY2(received.startsWith(statusLine), received.left(200).constData());
+    QVERIFY(received.contains(code.toUtf8()));
+    // A refused upgrade ends the connection: nothing after the refusal is
+    // served on it, and it is never switched to WebSocket.
+    QVERIFY(waiter.waitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }));
+    QVERIFY2(!received.contains("101 Switching Protocols"), received.constData());
+    QVERIFY(!received.contains(R"("type":"hello")"));
+}
+
+void TestWebSockets::eventsNeverCarrySecrets()
+{
+    const QString secret = u"event-Secret-Value-99"_s;
+    Client client(m_server->sslConfiguration());
+    QString raw;
+    QObject::connect(&client.socket(), &QWebSocket::textMessageReceived, &client.socket(),
+                     [&raw](const QString &text) { raw += text; });
+    QVERIFY(client.open(eventsRequest(Credentials{kAdministrator, kAdminPassword})));
+    QVERIFY(client.waitForMessages(1));
+    const QJsonArray properties{
+        QJsonObject{{"name"_L1, "token"_L1}, {"baseType"_L1, "PASSWORD"_L1}}};
+    QCOMPARE(
+        m_server->post(u"/api/Things"_s, {{"name"_L1, "Vault1"_L1}, {"properties"_L1, properties}})
+            .status,
+        201);
+    QCOMPARE(m_server->put(u"/api/Things/Vault1/Properties/token"_s, {{"value"_L1, secret}}).status,
+             200);
+    QVERIFY(client.waitForMessages(3));
+    const QJsonObject changed = client.messages().at(2);
+    QCOMPARE(changed.value("type"_L1).toString(), u"propertyChanged"_s);
+    QCOMPARE(changed.value("property"_L1).toString(), u"token"_s);
+    QVERIFY(changed.value("value"_L1).isNull());
+    QVERIFY(!raw.contains(secret));
+}
+
+void TestWebSockets::plainGetOnWebSocketPathsIs426_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("events") << u"/api/events"_s;
+    QTest::newRow("edge") << u"/edge"_s;
+}
+
+void TestWebSockets::plainGetOnWebSocketPathsIs426()
+{
+    QFETCH(QString, path);
+    const Answer answer = m_server->get(path);
+    QCOMPARE(answer.status, 426);
+    QCOMPARE(answer.header("Upgrade"), QByteArray("websocket"));
+    QCOMPARE(answer.errorCode(), u"upgrade-required"_s);
+    QVERIFY(!answer.errorMessage().isEmpty());
+}
+
+void TestWebSockets::edgeAuthAndPing()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(edgeRequest()));
+    client.send(authMessage(kAdminPassword));
+    QVERIFY(client.waitForMessages(1));
+    const QJsonObject authResult{{"user"_L1, kAdministrator}, {"protocol"_L1, 0}};
+    QCOMPARE(client.messages().at(0),
+             (QJsonObject{{"id"_L1, 1}, {"type"_L1, "result"_L1}, {"result"_L1, authResult}}));
+
+    client.send({{"id"_L1, 2}, {"type"_L1, "ping"_L1}});
+    QVERIFY(client.waitForMessages(2));
+    QCOMPARE(client.messages().at(1), (QJsonObject{{"id"_L1, 2},
+                                                   {"type"_L1, "result"_L1},
+                                                   {"result"_L1, QJsonObject{{"pong"_L1, true}}}}));
+
+    // Unknown types are answered, not fatal.
+    client.send({{"id"_L1, "three"_L1}, {"type"_L1, "teleport"_L1}});
+    QVERIFY(client.waitForMessages(3));
+    QCOMPARE(client.messages().at(2).value("id"_L1).toString(), u"three"_s);
+    QCOMPARE(client.messages().at(2).value("type"_L1).toString(), u"error"_s);
+    QCOMPARE(client.messages().at(2)["error"_L1]["code"_L1].toString(), u"unsupported"_s);
+    QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
+    client.socket().close();
+    QVERIFY(client.waitForDisconnected());
+}
+
+void TestWebSockets::edgeWrongPasswordIsClosed()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(edgeRequest()));
+    client.send(authMessage(u"not-the-password-123"_s));
+    QVERIFY(client.waitForMessages(1));
+    const QJsonObject reply = client.messages().at(0);
+    QCOMPARE(reply.value("id"_L1), QJsonValue(1));
+    QCOMPARE(reply.value("type"_L1).toString(), u"error"_s);
+    QCOMPARE(reply["error"_L1]["code"_L1].toString(), u"unauthorized"_s);
+    QVERIFY(client.waitForDisconnected());
+    QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(client.messages().size(), 1);
+}
+
+void TestWebSockets::edgeMessageBeforeAuthIsClosed()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(edgeRequest()));
+    client.send({{"id"_L1, 7}, {"type"_L1, "ping"_L1}});
+    QVERIFY(client.waitForMessages(1));
+    const QJsonObject reply = client.messages().at(0);
+    QCOMPARE(reply.value("id"_L1), QJsonValue(7));
+    QCOMPARE(reply.value("type"_L1).toString(), u"error"_s);
+    QCOMPARE(reply["error"_L1]["code"_L1].toString(), u"unauthorized"_s);
+    QVERIFY(client.waitForDisconnected());
+    QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+void TestWebSockets::edgeBinaryBeforeAuthIsClosed()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(edgeRequest()));
+    client.socket().sendBinaryMessage(QByteArray("firmware"));
+    // A text message follows: if the binary frame did not end the session,
+    // this one does, so the outcome is known without waiting for a timeout.
+    client.send({{"id"_L1, 8}, {"type"_L1, "ping"_L1}});
+    QVERIFY(client.waitForDisconnected());
+    QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QVERIFY(!client.messages().isEmpty());
+    QCOMPARE(client.messages().at(0)["error"_L1]["code"_L1].toString(), u"unauthorized"_s);
+    QCOMPARE(client.messages().size(), 1);
+}
+
+void TestWebSockets::edgeOversizedMessageIsClosed()
+{
+    Client client(m_server->sslConfiguration());
+    QVERIFY(client.open(edgeRequest()));
+    client.send(authMessage(kAdminPassword));
+    QVERIFY(client.waitForMessages(1));
+    QCOMPARE(client.messages().at(0).value("type"_L1).toString(), u"result"_s);
+    // Even a signed-in peer may not send more than 1 MiB in one message.
+    const QString padding(1024 * 1024, u'x');
+    client.send({{"id"_L1, 2}, {"type"_L1, "ping"_L1}, {"padding"_L1, padding}});
+    QVERIFY(client.waitForDisconnected());
+    QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    QCOMPARE(client.messages().size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestWebSockets)
+#include "tst_websockets.moc"
