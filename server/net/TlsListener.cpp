@@ -25,6 +25,7 @@ QByteArray tooLargeResponse(qint64 limit)
                              "Content-Type: application/json\r\n"
                              "Connection: close\r\n"
                              "Cache-Control: no-store\r\n"
+                             "X-Content-Type-Options: nosniff\r\n"
                              "Content-Length: ") +
            QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
