@@ -55,7 +55,11 @@ ThingsPage::ThingsPage(ThingsModel *model, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // The description takes the room; the other columns fit their contents.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ThingsModel::DescriptionColumn, QHeaderView::Stretch);
 
     m_emptyState->setObjectName(u"thingsEmptyState"_s);
     m_emptyState->setAlignment(Qt::AlignCenter);

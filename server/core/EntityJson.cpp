@@ -245,6 +245,34 @@ Status parseMembers(const QJsonObject &object, QLatin1StringView field, const QS
     return {};
 }
 
+// What every entity has: a valid name, an optional description, and only
+// known fields. kind names it in messages ("Thing", "user", …).
+struct Common
+{
+    QString name;
+    QString description;
+    QString what; // "Thing 'Pump1'", for messages
+};
+
+Result<Common> parseCommon(const QJsonObject &object, const QString &kind, QStringList fields)
+{
+    auto name = requiredName(object, kind);
+    if (!name)
+        return name.error();
+    Common common;
+    common.name = *name;
+    common.what = QStringLiteral("%1 '%2'").arg(kind.front().toUpper() + kind.mid(1), *name);
+    fields << W::Name << W::Description;
+    if (auto st = checkFields(object, common.what, fields); !st)
+        return st.error();
+    auto description =
+        optionalString(object, W::Description, common.what, MaximumDescriptionLength);
+    if (!description)
+        return description.error();
+    common.description = *description;
+    return common;
+}
+
 QJsonArray unitsToJson(const QList<OrganizationalUnit> &units)
 {
     QJsonArray array;
@@ -290,20 +318,13 @@ Result<Definitions> definitionsFromJson(const QJsonObject &object, const QString
 Result<Thing> thingFromJson(const QJsonObject &object)
 {
     Thing t;
-    auto name = requiredName(object, QStringLiteral("Thing"));
-    if (!name)
-        return name.error();
-    t.name = *name;
-    const QString what = QStringLiteral("Thing '%1'").arg(t.name);
-    if (auto st = checkFields(
-            object, what,
-            {W::Name, W::Description, W::Template, W::Properties, W::Services, W::Events});
-        !st)
-        return st.error();
-    auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
-    if (!description)
-        return description.error();
-    t.description = *description;
+    auto common = parseCommon(object, QStringLiteral("Thing"),
+                              {W::Template, W::Properties, W::Services, W::Events});
+    if (!common)
+        return common.error();
+    t.name = common->name;
+    t.description = common->description;
+    const QString what = common->what;
     auto templateName = optionalName(object, W::Template, QStringLiteral("ThingTemplate"));
     if (!templateName)
         return templateName.error();
@@ -318,20 +339,13 @@ Result<Thing> thingFromJson(const QJsonObject &object)
 Result<ThingTemplate> templateFromJson(const QJsonObject &object)
 {
     ThingTemplate t;
-    auto name = requiredName(object, QStringLiteral("ThingTemplate"));
-    if (!name)
-        return name.error();
-    t.name = *name;
-    const QString what = QStringLiteral("ThingTemplate '%1'").arg(t.name);
-    if (auto st = checkFields(
-            object, what,
-            {W::Name, W::Description, W::BaseTemplate, W::Properties, W::Services, W::Events});
-        !st)
-        return st.error();
-    auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
-    if (!description)
-        return description.error();
-    t.description = *description;
+    auto common = parseCommon(object, QStringLiteral("ThingTemplate"),
+                              {W::BaseTemplate, W::Properties, W::Services, W::Events});
+    if (!common)
+        return common.error();
+    t.name = common->name;
+    t.description = common->description;
+    const QString what = common->what;
     auto base = optionalName(object, W::BaseTemplate, QStringLiteral("ThingTemplate"));
     if (!base)
         return base.error();
@@ -349,18 +363,12 @@ Result<ThingTemplate> templateFromJson(const QJsonObject &object)
 Result<User> userFromJson(const QJsonObject &object)
 {
     User u;
-    auto name = requiredName(object, QStringLiteral("user"));
-    if (!name)
-        return name.error();
-    u.name = *name;
-    const QString what = QStringLiteral("User '%1'").arg(u.name);
-    if (auto st = checkFields(object, what, {W::Name, W::Description, W::Enabled, W::Password});
-        !st)
-        return st.error();
-    auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
-    if (!description)
-        return description.error();
-    u.description = *description;
+    auto common = parseCommon(object, QStringLiteral("user"), {W::Enabled, W::Password});
+    if (!common)
+        return common.error();
+    u.name = common->name;
+    u.description = common->description;
+    const QString what = common->what;
     const QJsonValue enabled = object.value(W::Enabled);
     if (!enabled.isUndefined() && !enabled.isBool())
         return makeError(ErrorCode::BadRequest,
@@ -372,17 +380,12 @@ Result<User> userFromJson(const QJsonObject &object)
 Result<Group> groupFromJson(const QJsonObject &object)
 {
     Group g;
-    auto name = requiredName(object, QStringLiteral("group"));
-    if (!name)
-        return name.error();
-    g.name = *name;
-    const QString what = QStringLiteral("Group '%1'").arg(g.name);
-    if (auto st = checkFields(object, what, {W::Name, W::Description, W::Members}); !st)
-        return st.error();
-    auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
-    if (!description)
-        return description.error();
-    g.description = *description;
+    auto common = parseCommon(object, QStringLiteral("group"), {W::Members});
+    if (!common)
+        return common.error();
+    g.name = common->name;
+    g.description = common->description;
+    const QString what = common->what;
     auto members = optionalArray(object, W::Members, what);
     if (!members)
         return members.error();
@@ -412,17 +415,12 @@ Result<Group> groupFromJson(const QJsonObject &object)
 Result<Organization> organizationFromJson(const QJsonObject &object)
 {
     Organization org;
-    auto name = requiredName(object, QStringLiteral("organization"));
-    if (!name)
-        return name.error();
-    org.name = *name;
-    const QString what = QStringLiteral("Organization '%1'").arg(org.name);
-    if (auto st = checkFields(object, what, {W::Name, W::Description, W::Units}); !st)
-        return st.error();
-    auto description = optionalString(object, W::Description, what, MaximumDescriptionLength);
-    if (!description)
-        return description.error();
-    org.description = *description;
+    auto common = parseCommon(object, QStringLiteral("organization"), {W::Units});
+    if (!common)
+        return common.error();
+    org.name = common->name;
+    org.description = common->description;
+    const QString what = common->what;
     auto units = optionalArray(object, W::Units, what);
     if (!units)
         return units.error();

@@ -65,6 +65,34 @@ Result<ThingTemplate> templateFrom(const QSqlQuery &q)
     return t;
 }
 
+// Every row of a query, each turned into an entity by fromRow.
+template <typename T>
+Result<QList<T>> allRows(Result<QSqlQuery> query, Result<T> (*fromRow)(const QSqlQuery &))
+{
+    if (!query)
+        return query.error();
+    QList<T> rows;
+    while (query->next()) {
+        auto row = fromRow(*query);
+        if (!row)
+            return row.error();
+        rows.append(*row);
+    }
+    return rows;
+}
+
+// The one row of a query by name, or NotFound naming kind.
+template <typename T>
+Result<T> oneRow(Result<QSqlQuery> query, Result<T> (*fromRow)(const QSqlQuery &),
+                 const QString &kind, const QString &name)
+{
+    if (!query)
+        return query.error();
+    if (!query->next())
+        return notFound(kind, name);
+    return fromRow(*query);
+}
+
 } // namespace
 
 EntityStore::EntityStore(Database &database)
@@ -105,32 +133,19 @@ Result<bool> EntityStore::exists(const char *table, const QString &name)
 
 Result<QList<Thing>> EntityStore::listThings()
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, template, definitions, created, modified "
-                      "FROM things ORDER BY name");
-    if (!q)
-        return q.error();
-    QList<Thing> things;
-    while (q->next()) {
-        auto t = thingFrom(*q);
-        if (!t)
-            return t.error();
-        things.append(*t);
-    }
-    return things;
+    return allRows<Thing>(Sql::run(m_database.connection(),
+                                   "SELECT name, description, template, definitions, created, "
+                                   "modified FROM things ORDER BY name"),
+                          thingFrom);
 }
 
 Result<Thing> EntityStore::thing(const QString &name)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, template, definitions, created, modified "
-                      "FROM things WHERE name = ?",
-                      {name});
-    if (!q)
-        return q.error();
-    if (!q->next())
-        return notFound(QStringLiteral("Thing"), name);
-    return thingFrom(*q);
+    return oneRow<Thing>(Sql::run(m_database.connection(),
+                                  "SELECT name, description, template, definitions, created, "
+                                  "modified FROM things WHERE name = ?",
+                                  {name}),
+                         thingFrom, QStringLiteral("Thing"), name);
 }
 
 Status EntityStore::createThing(const Thing &thing)
@@ -201,32 +216,21 @@ Status EntityStore::deleteThing(const QString &name)
 
 Result<QList<ThingTemplate>> EntityStore::listTemplates()
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, base_template, definitions, created, modified "
-                      "FROM thing_templates ORDER BY name");
-    if (!q)
-        return q.error();
-    QList<ThingTemplate> templates;
-    while (q->next()) {
-        auto t = templateFrom(*q);
-        if (!t)
-            return t.error();
-        templates.append(*t);
-    }
-    return templates;
+    return allRows<ThingTemplate>(Sql::run(m_database.connection(),
+                                           "SELECT name, description, base_template, "
+                                           "definitions, created, modified FROM thing_templates "
+                                           "ORDER BY name"),
+                                  templateFrom);
 }
 
 Result<ThingTemplate> EntityStore::thingTemplate(const QString &name)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, base_template, definitions, created, modified "
-                      "FROM thing_templates WHERE name = ?",
-                      {name});
-    if (!q)
-        return q.error();
-    if (!q->next())
-        return notFound(QStringLiteral("ThingTemplate"), name);
-    return templateFrom(*q);
+    return oneRow<ThingTemplate>(Sql::run(m_database.connection(),
+                                          "SELECT name, description, base_template, "
+                                          "definitions, created, modified FROM thing_templates "
+                                          "WHERE name = ?",
+                                          {name}),
+                                 templateFrom, QStringLiteral("ThingTemplate"), name);
 }
 
 Result<QList<ThingTemplate>> EntityStore::templateChain(const QString &name)
