@@ -49,7 +49,7 @@ int runHeadless(const ServerConfig &config)
         notifier.setEnabled(false);
         server.stop();
     });
-    QObject::connect(&server, &ServerThread::started, [](const ServerStartInfo &info) {
+    QObject::connect(&server, &ServerThread::started, qApp, [](const ServerStartInfo &info) {
         if (!info.initialAdminPassword.isEmpty()) {
             // Printed once to the terminal, never to the log.
             std::fprintf(stdout,
@@ -59,7 +59,7 @@ int runHeadless(const ServerConfig &config)
             std::fflush(stdout);
         }
     });
-    QObject::connect(&server, &ServerThread::failed, [&](const QString &message) {
+    QObject::connect(&server, &ServerThread::failed, qApp, [&](const QString &message) {
         std::fprintf(stderr, "bulwark: %s\n", qPrintable(message));
         exitCode = 1;
     });

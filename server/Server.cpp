@@ -100,14 +100,6 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     if (auto s = prepareDataDir(config.dataDir); !s)
         return s.error();
 
-    const QString keyFile = config.masterKeyFile.isEmpty()
-                                ? QDir(config.dataDir).filePath(QStringLiteral("master.key"))
-                                : config.masterKeyFile;
-    auto vault = Vault::openKeyFile(keyFile);
-    if (!vault)
-        return vault.error();
-    m_vault = std::make_unique<Vault>(*vault);
-
     auto identity =
         Certificates::loadOrCreate(config.tlsCertFile, config.tlsKeyFile, config.dataDir);
     if (!identity)
@@ -123,9 +115,36 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     if (!url)
         return url.error();
     ServerStartInfo info;
+    bool fresh = false;
     m_storage = std::make_unique<StorageThread>(*url);
-    if (auto s = m_storage->open([&info](EntityStore &store) {
-            return createFirstAdministrator(store, info.initialAdminPassword);
+    if (auto s = m_storage->open([&fresh](EntityStore &store) -> Status {
+            auto users = store.userCount();
+            if (!users)
+                return users.error();
+            fresh = *users == 0;
+            return {};
+        });
+        !s) {
+        m_storage.reset();
+        return s.error();
+    }
+
+    // A new key only for a new database: for one that holds data, a missing
+    // key file is an error, not a reason to start over with another key.
+    const QString keyFile = config.masterKeyFile.isEmpty()
+                                ? QDir(config.dataDir).filePath(QStringLiteral("master.key"))
+                                : config.masterKeyFile;
+    auto vault = Vault::openKeyFile(keyFile, fresh ? Vault::KeyFile::CreateIfMissing
+                                                   : Vault::KeyFile::MustExist);
+    if (!vault) {
+        m_storage.reset();
+        return vault.error();
+    }
+    m_vault = std::make_unique<Vault>(*vault);
+
+    if (auto s = m_storage->runBlocking([&info](EntityStore &store) {
+            return store.inTransaction(
+                [&]() { return createFirstAdministrator(store, info.initialAdminPassword); });
         });
         !s) {
         m_storage.reset();

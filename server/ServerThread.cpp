@@ -10,6 +10,10 @@ ServerThread::ServerThread(ServerConfig config, QObject *parent)
 {
     qRegisterMetaType<Bulwark::ServerStartInfo>();
     m_thread.setObjectName(QStringLiteral("bulwark-server"));
+    connect(&m_thread, &QThread::finished, this, [this]() {
+        m_server = nullptr; // deleted on the thread's way out
+        Q_EMIT stopped();
+    });
 }
 
 ServerThread::~ServerThread()
@@ -30,7 +34,7 @@ void ServerThread::start()
     m_server = new Server;
     m_server->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
-    connect(&m_thread, &QThread::finished, this, &ServerThread::stopped);
+
     m_thread.start();
     Server *server = m_server;
     QMetaObject::invokeMethod(server, [this, server, config = m_config]() {

@@ -5,6 +5,7 @@
 #include "edge/EdgeEndpoint.h"
 #include "net/TlsListener.h"
 #include "security/Authenticator.h"
+#include "storage/EntityStore.h"
 #include "storage/StorageThread.h"
 #include "wire/Wire.h"
 
@@ -18,6 +19,8 @@
 #include <QUuid>
 #include <QWebSocket>
 
+#include <map>
+
 Q_LOGGING_CATEGORY(lcHttp, "bulwark.http")
 
 namespace Bulwark {
@@ -30,6 +33,16 @@ struct ApiServer::Pending
     QPointer<QTcpSocket> socket;
     ApiRequest request;
     QElapsedTimer timer;
+    quint64 sequence = 0; // order of arrival on its connection
+};
+
+// Requests are answered asynchronously, but HTTP/1.1 answers a connection's
+// requests in the order they came: answers that are ready early wait here.
+struct ApiServer::Connection
+{
+    quint64 nextSequence = 0;
+    quint64 nextToWrite = 0;
+    std::map<quint64, std::pair<std::shared_ptr<Pending>, ApiResponse>> ready;
 };
 
 int httpStatus(ErrorCode code)
@@ -51,6 +64,8 @@ int httpStatus(ErrorCode code)
         return 413;
     case ErrorCode::UnsupportedMediaType:
         return 415;
+    case ErrorCode::Unavailable:
+        return 503;
     case ErrorCode::Internal:
         break;
     }
@@ -78,6 +93,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("payload-too-large");
     case ErrorCode::UnsupportedMediaType:
         return QStringLiteral("unsupported-media-type");
+    case ErrorCode::Unavailable:
+        return QStringLiteral("unavailable");
     case ErrorCode::Internal:
         break;
     }
@@ -99,6 +116,8 @@ ApiResponse ApiResponse::fromError(const Error &error)
     ApiResponse r =
         json({{W::Error, QJsonObject{{W::Code, errorCodeName(error.code)}, {W::Message, message}}}},
              httpStatus(error.code));
+    if (error.code == ErrorCode::Unavailable)
+        r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
     if (error.code == ErrorCode::Unauthorized)
         r.headers.append({QByteArray("WWW-Authenticate"),
                           QByteArray(R"(Basic realm="Bulwark", charset="UTF-8")")});
@@ -214,6 +233,7 @@ ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator, const
 
 ApiServer::~ApiServer()
 {
+    m_workers.clear(); // queued work is for requests that will not be answered
     m_workers.waitForDone();
 }
 
@@ -317,9 +337,18 @@ void ApiServer::acceptWebSockets()
 void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
                        QHttpServerResponder &&responder)
 {
-    auto pending = std::make_shared<Pending>(Pending{std::move(responder), {}, {}, {}});
+    auto pending = std::make_shared<Pending>(Pending{std::move(responder), {}, {}, {}, 0});
     pending->timer.start();
     pending->socket = pending->responder.socket();
+    if (QTcpSocket *socket = pending->socket) {
+        auto found = m_connections.find(socket);
+        if (found == m_connections.end()) {
+            found = m_connections.emplace(socket, Connection{});
+            connect(socket, &QObject::destroyed, this,
+                    [this, socket]() { m_connections.remove(socket); });
+        }
+        pending->sequence = found->nextSequence++;
+    }
     ApiRequest &req = pending->request;
     req.arguments = std::move(arguments);
     req.path = request.url().path();
@@ -468,7 +497,21 @@ void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
 
 void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
 {
-    m_storage.run<ApiResponse>(std::move(plan.work), this, [this, pending](ApiResponse response) {
+    // The route's storage work is one transaction: an error answer rolls
+    // back whatever it had written, a success is answered once committed.
+    StorageWork atomic = [work = std::move(plan.work)](EntityStore &store) {
+        ApiResponse response;
+        const Status status = store.inTransaction([&]() -> Status {
+            response = work(store);
+            if (response.status >= 400)
+                return makeError(ErrorCode::Conflict, QStringLiteral("rolled back"));
+            return {};
+        });
+        if (!status && response.status < 400)
+            response = ApiResponse::fromError(status.error());
+        return response;
+    };
+    m_storage.run<ApiResponse>(std::move(atomic), this, [this, pending](ApiResponse response) {
         send(pending, response);
         for (const QString &user : response.credentialsChanged)
             m_authenticator.forgetUser(user);
@@ -492,7 +535,16 @@ void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse 
     // The client may have gone while the work ran.
     if (!pending->socket || !pending->socket->isOpen())
         return;
-    writeResponse(pending->responder, response);
+    auto connection = m_connections.find(pending->socket.data());
+    if (connection == m_connections.end())
+        return;
+    connection->ready.emplace(pending->sequence, std::pair{pending, response});
+    for (auto next = connection->ready.find(connection->nextToWrite);
+         next != connection->ready.end(); next = connection->ready.find(connection->nextToWrite)) {
+        writeResponse(next->second.first->responder, next->second.second);
+        connection->ready.erase(next);
+        ++connection->nextToWrite;
+    }
 }
 
 } // namespace Bulwark

@@ -8,10 +8,13 @@
 
 #include "ApiTypes.h"
 
+#include <QHash>
 #include <QHttpServer>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QThreadPool>
+
+class QTcpSocket;
 
 #include <memory>
 
@@ -61,6 +64,7 @@ private:
         Property
     };
     struct Pending;
+    struct Connection;
 
     void registerRoutes();
     void handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
@@ -80,6 +84,7 @@ private:
     QHttpServer m_http;
     TlsListener *m_listener = nullptr; // owned by m_http after bind()
     QThreadPool m_workers;
+    QHash<QTcpSocket *, Connection> m_connections;
 };
 
 } // namespace Bulwark

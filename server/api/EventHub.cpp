@@ -15,16 +15,29 @@ namespace Bulwark {
 
 namespace {
 constexpr quint64 kMaximumIncomingMessage = 64 * 1024;
-}
+constexpr qint64 kMaximumBacklog = 4 * 1024 * 1024;
+} // namespace
 
 EventHub::EventHub(Authenticator &authenticator, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
-{}
+{
+    // A changed password, a disabled or deleted user: their streams end.
+    connect(&m_authenticator, &Authenticator::credentialsChanged, this,
+            [this](const QString &user) {
+                const auto subscribers = m_subscribers;
+                for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+                    if (it.value() == user)
+                        it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                        QStringLiteral("credentials changed"));
+                }
+            });
+}
 
 void EventHub::accept(QWebSocket *socket)
 {
     socket->setParent(this);
+    socket->setMaxAllowedIncomingFrameSize(kMaximumIncomingMessage);
     socket->setMaxAllowedIncomingMessageSize(kMaximumIncomingMessage);
     connect(socket, &QWebSocket::disconnected, this, [this, socket]() {
         m_subscribers.remove(socket);
@@ -47,7 +60,7 @@ void EventHub::accept(QWebSocket *socket)
                          QStringLiteral("authentication failed"));
             return;
         }
-        m_subscribers.insert(guard);
+        m_subscribers.insert(guard, *user);
         qCInfo(lcEvents) << "Event subscriber" << *user << "from"
                          << guard->peerAddress().toString();
         const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, *user}};
@@ -61,13 +74,25 @@ void EventHub::publish(const QJsonObject &event)
     if (m_subscribers.isEmpty())
         return;
     const QString text = QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
-    for (QWebSocket *socket : std::as_const(m_subscribers))
+    const auto subscribers = m_subscribers.keys();
+    for (QWebSocket *socket : subscribers) {
+        // A subscriber that stops reading would make the server hold every
+        // event for it: past a bound it is let go (it may reconnect).
+        if (socket->bytesToWrite() > kMaximumBacklog) {
+            qCInfo(lcEvents) << "Closing a subscriber that does not keep up:"
+                             << socket->peerAddress().toString();
+            m_subscribers.remove(socket);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("not keeping up"));
+            continue;
+        }
         socket->sendTextMessage(text);
+    }
 }
 
 void EventHub::closeAll()
 {
-    const auto sockets = m_subscribers;
+    const auto sockets = m_subscribers.keys();
     for (QWebSocket *socket : sockets)
         socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server stopping"));
 }

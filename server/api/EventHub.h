@@ -3,9 +3,9 @@
 // property changes to every authenticated subscriber.
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
-#include <QSet>
 
 class QWebSocket;
 
@@ -28,7 +28,7 @@ public:
 
 private:
     Authenticator &m_authenticator;
-    QSet<QWebSocket *> m_subscribers;
+    QHash<QWebSocket *, QString> m_subscribers; // authenticated, with their user
 };
 
 } // namespace Bulwark

@@ -20,6 +20,7 @@ enum class ErrorCode
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
+    Unavailable, // busy or shutting down: try again shortly
     Internal,
 };
 

@@ -19,11 +19,24 @@ EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObj
     : QObject(parent)
     , m_authenticator(authenticator)
     , m_authTimeoutMs(authTimeoutMs)
-{}
+{
+    // A changed password, a disabled or deleted user: their sessions end.
+    connect(&m_authenticator, &Authenticator::credentialsChanged, this,
+            [this](const QString &user) {
+                const auto sessions = m_sessions;
+                for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
+                    if (it->user == user)
+                        it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                        QStringLiteral("credentials changed"));
+                }
+            });
+}
 
 void EdgeEndpoint::accept(QWebSocket *socket)
 {
     socket->setParent(this);
+    // Qt buffers a whole frame before it checks the message size: bound both.
+    socket->setMaxAllowedIncomingFrameSize(MaximumMessageSize);
     socket->setMaxAllowedIncomingMessageSize(MaximumMessageSize);
     Session session;
     session.authDeadline = new QTimer(socket);
@@ -101,7 +114,18 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
                     return;
                 s->authenticating = false;
                 if (!user) {
-                    replyError(guard, id, u"unauthorized"_s, user.error().message);
+                    // Only the user-facing refusal text goes out; anything
+                    // else (a storage failure) stays in the server's log.
+                    const bool refused = user.error().code == ErrorCode::Unauthorized ||
+                                         user.error().code == ErrorCode::Unavailable;
+                    if (!refused)
+                        qCWarning(lcEdge) << "Edge sign-in failed:" << user.error().message;
+                    replyError(guard, id,
+                               user.error().code == ErrorCode::Unavailable ? u"unavailable"_s
+                                                                           : u"unauthorized"_s,
+                               refused ? user.error().message
+                                       : u"The server could not check the credentials; try "
+                                         "again later."_s);
                     guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
                                  QStringLiteral("authentication failed"));
                     return;

@@ -2,6 +2,7 @@
 
 #include <QLoggingCategory>
 #include <QSslSocket>
+#include <QTimer>
 
 #include <memory>
 
@@ -13,6 +14,25 @@ namespace {
 constexpr int kBacklog = 1024;
 constexpr int kHandshakeTimeoutMs = 10000;
 constexpr char kUpgradedProperty[] = "bulwark.upgraded";
+
+// A request must be answered within this time of its first byte, and a
+// connection with no traffic at all is closed after the idle time: a client
+// that dribbles its headers cannot hold a connection (and a file) forever.
+constexpr int kRequestTimeoutMs = 60 * 1000;
+constexpr int kIdleTimeoutMs = 120 * 1000;
+
+QByteArray timeoutResponse()
+{
+    const QByteArray body = QByteArrayLiteral(
+        R"({"error":{"code":"request-timeout","message":"The request did not arrive in time; the connection is closed."}})");
+    return QByteArrayLiteral("HTTP/1.1 408 Request Timeout\r\n"
+                             "Content-Type: application/json\r\n"
+                             "Connection: close\r\n"
+                             "Cache-Control: no-store\r\n"
+                             "X-Content-Type-Options: nosniff\r\n"
+                             "Content-Length: ") +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
 
 QByteArray tooLargeResponse(qint64 limit)
 {
@@ -62,15 +82,48 @@ void TlsListener::guard(QSslSocket *socket)
     // reads all that is available, so bytesAvailable() is what just came.
     auto received = std::make_shared<qint64>(0);
     auto refused = std::make_shared<bool>(false);
-    connect(socket, &QSslSocket::bytesWritten, socket, [received]() { *received = 0; });
+    auto *requestTimer = new QTimer(socket);
+    requestTimer->setSingleShot(true);
+    requestTimer->setInterval(kRequestTimeoutMs);
+    auto *idleTimer = new QTimer(socket);
+    idleTimer->setSingleShot(true);
+    idleTimer->setInterval(kIdleTimeoutMs);
+    idleTimer->start();
+
+    const auto upgraded = [socket]() { return socket->property(kUpgradedProperty).toBool(); };
+    connect(requestTimer, &QTimer::timeout, socket, [socket, upgraded]() {
+        if (upgraded())
+            return;
+        qCInfo(lcTls) << "Closing a connection whose request did not arrive in time:"
+                      << socket->peerAddress().toString();
+        socket->write(timeoutResponse());
+        socket->disconnectFromHost();
+    });
+    connect(idleTimer, &QTimer::timeout, socket, [socket, upgraded]() {
+        if (!upgraded())
+            socket->disconnectFromHost();
+    });
+    connect(socket, &QSslSocket::bytesWritten, socket, [received, requestTimer, idleTimer]() {
+        // An answer went out: the next request starts afresh.
+        *received = 0;
+        requestTimer->stop();
+        idleTimer->start();
+    });
     connect(socket, &QSslSocket::readyRead, socket,
-            [socket, received, refused, limit = m_maximumRequestBytes]() {
-                if (socket->property(kUpgradedProperty).toBool())
+            [socket, received, refused, requestTimer, idleTimer, upgraded,
+             limit = m_maximumRequestBytes]() {
+                if (upgraded()) {
+                    requestTimer->stop();
+                    idleTimer->stop();
                     return;
+                }
                 if (*refused) {
                     socket->readAll();
                     return;
                 }
+                idleTimer->start();
+                if (*received == 0)
+                    requestTimer->start();
                 *received += socket->bytesAvailable();
                 if (*received <= limit)
                     return;

@@ -30,6 +30,7 @@ Authenticator::Authenticator(StorageThread &storage, QObject *parent)
 
 Authenticator::~Authenticator()
 {
+    m_pool.clear(); // queued checks are for connections that are closing
     m_pool.waitForDone();
 }
 
@@ -72,6 +73,13 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
         m_remembered.erase(it);
     }
 
+    if (m_inFlight >= MaximumInFlight) {
+        done(makeError(ErrorCode::Unavailable,
+                       QStringLiteral("The server is busy checking other sign-ins; try again in "
+                                      "a moment.")));
+        return;
+    }
+    ++m_inFlight;
     m_storage.run<Result<QString>>(
         [user](EntityStore &store) -> Result<QString> {
             if (user != kAdministrator)
@@ -87,6 +95,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
         this,
         [this, user, password, key, done = std::move(done)](Result<QString> stored) mutable {
             if (!stored) {
+                --m_inFlight;
                 done(stored.error());
                 return;
             }
@@ -97,6 +106,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
             m_pool.start([this, user, password, hash, known, key, done = std::move(done)]() {
                 const bool ok = PasswordHasher::verify(password, hash) && known;
                 QMetaObject::invokeMethod(this, [this, ok, user, key, done]() {
+                    --m_inFlight;
                     if (!ok) {
                         qCInfo(lcAuth) << "Sign-in refused for" << user.left(64);
                         done(rejected());
@@ -114,6 +124,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
 void Authenticator::forgetUser(const QString &user)
 {
     m_remembered.removeIf([&](const auto &entry) { return entry.value().user == user; });
+    Q_EMIT credentialsChanged(user);
 }
 
 } // namespace Bulwark

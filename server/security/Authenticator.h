@@ -32,9 +32,18 @@ public:
     // header is the value of an Authorization header ("Basic …").
     void verifyAuthorization(const QByteArray &header, Done done);
     void verifyPassword(const QString &user, const QString &password, Done done);
-    // Drops remembered checks of user (password changed, user disabled).
+    // Drops remembered checks of user (password changed, user disabled or
+    // deleted) and tells open sessions to end.
     void forgetUser(const QString &user);
 
+    // Checks waiting for or running on the worker pool; past this, new
+    // checks are refused as Unavailable instead of queueing without bound.
+    static constexpr int MaximumInFlight = 64;
+
+Q_SIGNALS:
+    void credentialsChanged(const QString &user);
+
+public:
     [[nodiscard]] static Error rejected();
 
 private:
@@ -48,6 +57,7 @@ private:
     QThreadPool m_pool;
     QByteArray m_cacheKey; // random per process
     QHash<QByteArray, Remembered> m_remembered;
+    int m_inFlight = 0;
 };
 
 } // namespace Bulwark

@@ -5,15 +5,25 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace Bulwark {
 
 namespace {
 constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 }
 
-Result<Vault> Vault::openKeyFile(const QString &path)
+Result<Vault> Vault::openKeyFile(const QString &path, KeyFile mode)
 {
     QFile file(path);
+    if (!file.exists() && mode == KeyFile::MustExist)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("The master key file %1 is missing, but the database "
+                                        "already holds data encrypted with it. Restore the key "
+                                        "file from your backup, or point --master-key-file at "
+                                        "it.")
+                             .arg(path));
     if (!file.exists()) {
         // NewOnly with permissions: the file never exists with wider access.
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly))
@@ -21,11 +31,18 @@ Result<Vault> Vault::openKeyFile(const QString &path)
                              QStringLiteral("Cannot create the master key file %1: %2")
                                  .arg(path, file.errorString()));
         const QByteArray key = Crypto::randomBytes(Crypto::AesKeySize);
-        if (file.write(key.toBase64() + '\n') < 0 || !file.flush())
+        if (file.write(key.toBase64() + '\n') < 0 || !file.flush() || ::fsync(file.handle()) != 0)
             return makeError(ErrorCode::Internal,
                              QStringLiteral("Cannot write the master key file %1: %2")
                                  .arg(path, file.errorString()));
         file.close();
+        // The directory entry too, so that the key outlives a power cut.
+        if (const int dir = ::open(QFile::encodeName(QFileInfo(path).absolutePath()).constData(),
+                                   O_RDONLY | O_DIRECTORY);
+            dir >= 0) {
+            ::fsync(dir);
+            ::close(dir);
+        }
         return Vault(key);
     }
     if ((QFileInfo(path).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther |

@@ -14,8 +14,15 @@ namespace Bulwark {
 class Vault final
 {
 public:
-    // Loads the key file, or creates it (0600, 32 random bytes) if missing.
-    [[nodiscard]] static Result<Vault> openKeyFile(const QString &path);
+    enum class KeyFile
+    {
+        CreateIfMissing,
+        MustExist
+    };
+
+    // Loads the key file, or creates it (0600, 32 random bytes, synced to
+    // disk) when it is missing and mode allows.
+    [[nodiscard]] static Result<Vault> openKeyFile(const QString &path, KeyFile mode);
 
     // "v1:" + base64(nonce || ciphertext || tag); context binds the value to
     // where it is stored, so a ciphertext moved elsewhere will not decrypt.

@@ -18,7 +18,11 @@ namespace {
 
 QString describe(const QSqlError &error)
 {
-    const QString text = error.text().trimmed();
+    // Without PostgreSQL's DETAIL, which can quote a whole failing row.
+    QString text = error.text();
+    if (const qsizetype detail = text.indexOf(QLatin1StringView("DETAIL")); detail >= 0)
+        text.truncate(detail);
+    text = text.trimmed();
     return text.isEmpty() ? QStringLiteral("unknown database error") : text;
 }
 

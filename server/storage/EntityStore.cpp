@@ -101,18 +101,24 @@ EntityStore::EntityStore(Database &database)
 
 Status EntityStore::inTransaction(const std::function<Status()> &work)
 {
+    // Nested calls join the outer transaction: a route's whole work commits
+    // or rolls back as one.
+    if (m_transactionDepth > 0)
+        return work();
     QSqlDatabase &db = m_database.connection();
     if (!db.transaction())
         return makeError(
             ErrorCode::Internal,
-            QStringLiteral("Cannot start a transaction: %1").arg(db.lastError().text()));
+            QStringLiteral("Cannot start a transaction: %1").arg(Sql::describe(db.lastError())));
+    ++m_transactionDepth;
     Status status = work();
+    --m_transactionDepth;
     if (!status) {
         db.rollback();
         return status;
     }
     if (!db.commit()) {
-        const QString why = db.lastError().text();
+        const QString why = Sql::describe(db.lastError());
         db.rollback();
         return makeError(ErrorCode::Internal, QStringLiteral("Cannot commit: %1").arg(why));
     }

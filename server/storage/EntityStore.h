@@ -21,6 +21,10 @@ class EntityStore final
 public:
     explicit EntityStore(Database &database);
 
+    // Runs work in one transaction: committed when it succeeds, rolled back
+    // when it fails. Calls made inside join it.
+    [[nodiscard]] Status inTransaction(const std::function<Status()> &work);
+
     // Things
     [[nodiscard]] Result<QList<Thing>> listThings();
     [[nodiscard]] Result<Thing> thing(const QString &name);
@@ -76,9 +80,9 @@ private:
     [[nodiscard]] Status checkGroupMembers(const Group &group);
     [[nodiscard]] Status writeGroupMembers(const Group &group);
     [[nodiscard]] Status writeUnits(const Organization &organization);
-    [[nodiscard]] Status inTransaction(const std::function<Status()> &work);
 
     Database &m_database;
+    int m_transactionDepth = 0;
 };
 
 } // namespace Bulwark

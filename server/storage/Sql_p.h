@@ -11,15 +11,23 @@
 
 namespace Bulwark::Sql {
 
+// The driver's message without PostgreSQL's DETAIL part, which can quote a
+// whole failing row (a password hash, a sealed value) into the log.
+inline QString describe(const QSqlError &error)
+{
+    const QString text = error.text();
+    const qsizetype detail = text.indexOf(QLatin1StringView("DETAIL"));
+    return (detail >= 0 ? text.left(detail) : text).trimmed();
+}
+
 inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
                              std::initializer_list<QVariant> values = {})
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(QString::fromUtf8(sql)))
-        return makeError(
-            ErrorCode::Internal,
-            QStringLiteral("The database refused a statement: %1").arg(query.lastError().text()));
+        return makeError(ErrorCode::Internal, QStringLiteral("The database refused a statement: %1")
+                                                  .arg(describe(query.lastError())));
     for (const QVariant &v : values) {
         // A null QString inside a valid QVariant would bind as SQL NULL;
         // only nullable() (an invalid-valued QVariant) means NULL.
@@ -31,7 +39,7 @@ inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
     if (!query.exec())
         return makeError(
             ErrorCode::Internal,
-            QStringLiteral("A database statement failed: %1").arg(query.lastError().text()));
+            QStringLiteral("A database statement failed: %1").arg(describe(query.lastError())));
     return query;
 }
 

@@ -53,6 +53,16 @@ Status StorageThread::open(const std::function<Status(EntityStore &)> &initializ
     return status;
 }
 
+Status StorageThread::runBlocking(const std::function<Status(EntityStore &)> &work)
+{
+    if (!m_store)
+        return makeError(ErrorCode::Internal, QStringLiteral("The database is not open."));
+    Status status;
+    QMetaObject::invokeMethod(
+        m_worker, [&]() { status = work(*m_store); }, Qt::BlockingQueuedConnection);
+    return status;
+}
+
 void StorageThread::close()
 {
     if (!m_thread.isRunning())

@@ -29,6 +29,9 @@ public:
     [[nodiscard]] QString backendName() const { return m_backendName; }
     [[nodiscard]] int schemaVersion() const { return m_schemaVersion; }
 
+    // Runs work on the storage thread and waits for it: start-up only.
+    [[nodiscard]] Status runBlocking(const std::function<Status(EntityStore &)> &work);
+
     // Runs work on the storage thread, then done(result) on context's thread.
     // context must outlive this StorageThread (it is joined first at shutdown).
     template <typename R>

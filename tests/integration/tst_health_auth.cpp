@@ -3,6 +3,7 @@
 #include "HeadlessServer.h"
 
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTest>
 
 using namespace BulwarkTest;
@@ -21,6 +22,7 @@ private slots:
     void wrongCredentialsAreRefused();
     void unknownUserAndWrongPasswordLookAlike();
     void rightPasswordIsAccepted();
+    void pipelinedAnswersKeepOrder();
 
 private:
     std::unique_ptr<HeadlessServer> m_server;
@@ -128,6 +130,28 @@ void TestHealthAuth::rightPasswordIsAccepted()
         m_server->request(Request("GET", u"/api/Things"_s)
                               .withCredentials(Credentials{kAdministrator, kAdminPassword + u'x'}));
     QCOMPARE(wrong.status, 401);
+}
+
+void TestHealthAuth::pipelinedAnswersKeepOrder()
+{
+    // The first request needs a slow password check, the second none: the
+    // answers must still come in the order the requests were sent.
+    QSslSocket socket;
+    socket.setSslConfiguration(m_server->sslConfiguration());
+    QByteArray received;
+    QObject::connect(&socket, &QSslSocket::readyRead, &socket,
+                     [&] { received += socket.readAll(); });
+    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
+    QVERIFY(socket.waitForEncrypted(5000));
+    const QByteArray wrong = QByteArray("Administrator:not-the-password").toBase64();
+    socket.write("GET /api/Things HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + wrong +
+                 "\r\n\r\n"
+                 "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(received.count("HTTP/1.1 ") == 2 && received.endsWith("}"), 10000);
+    const qsizetype second = received.indexOf("HTTP/1.1 ", 1);
+    QVERIFY2(received.startsWith("HTTP/1.1 401"), received.constData());
+    QVERIFY2(received.mid(second).startsWith("HTTP/1.1 200"), received.constData());
+    QVERIFY(received.mid(second).contains(R"("status":"ok")"));
 }
 
 QTEST_GUILESS_MAIN(TestHealthAuth)

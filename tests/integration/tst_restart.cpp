@@ -3,6 +3,7 @@
 // very first start.
 #include "HeadlessServer.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
@@ -24,6 +25,7 @@ private slots:
     void createData();
     void restartKeepsData();
     void adminPasswordFromFirstStartStays();
+    void missingMasterKeyIsRefused();
 
 private:
     std::unique_ptr<HeadlessServer> m_server;
@@ -124,6 +126,28 @@ void TestRestart::adminPasswordFromFirstStartStays()
                               .withCredentials(Credentials{kAdministrator, kOtherPassword}));
     QCOMPARE(other.status, 401);
     QCOMPARE(other.errorCode(), u"unauthorized"_s);
+}
+
+void TestRestart::missingMasterKeyIsRefused()
+{
+    // With data encrypted under it, a lost key file must stop the start, not
+    // be silently replaced by a new key that opens nothing.
+    QCOMPARE(m_server->stop(), 0);
+    const QString key = m_server->dataDir() + u"/master.key"_s;
+    const QString aside = m_server->dataDir() + u"/master.key.aside"_s;
+    QVERIFY(QFile::rename(key, aside));
+    QVERIFY(!m_server->start());
+    QVERIFY2(m_server->log().contains(u"master key file"_s) &&
+                 m_server->log().contains(u"is missing"_s),
+             qPrintable(m_server->log()));
+    QVERIFY(!QFile::exists(key));
+
+    // Restored, everything opens again, the secret included.
+    QVERIFY(QFile::rename(aside, key));
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    const Answer secret = m_server->get(u"/api/Things/Meter1/Properties/apiKey"_s);
+    QCOMPARE(secret.status, 200);
+    QCOMPARE(secret.json().value("isSet"_L1).toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestRestart)

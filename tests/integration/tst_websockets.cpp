@@ -107,6 +107,8 @@ private slots:
     void edgeMessageBeforeAuthIsClosed();
     void edgeBinaryBeforeAuthIsClosed();
     void edgeOversizedMessageIsClosed();
+    // Last: it changes the Administrator password.
+    void changedPasswordEndsLiveSessions();
 
 private:
     [[nodiscard]] QNetworkRequest eventsRequest(const std::optional<Credentials> &signIn) const;
@@ -383,6 +385,37 @@ void TestWebSockets::edgeOversizedMessageIsClosed()
     QVERIFY(client.waitForDisconnected());
     QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
     QCOMPARE(client.messages().size(), 1);
+}
+
+void TestWebSockets::changedPasswordEndsLiveSessions()
+{
+    Client events(m_server->sslConfiguration());
+    QVERIFY(events.open(eventsRequest(Credentials{kAdministrator, kAdminPassword})));
+    QVERIFY(events.waitForMessages(1)); // hello
+    Client edge(m_server->sslConfiguration());
+    QVERIFY(edge.open(edgeRequest()));
+    edge.send(authMessage(kAdminPassword));
+    QVERIFY(edge.waitForMessages(1));
+    QCOMPARE(edge.messages().at(0).value("type"_L1).toString(), u"result"_s);
+
+    const QString newPassword = u"a-brand-new-admin-password"_s;
+    const Answer changed = m_server->put(
+        u"/api/Users/Administrator"_s,
+        {{"name"_L1, kAdministrator}, {"enabled"_L1, true}, {"password"_L1, newPassword}});
+    QCOMPARE(changed.status, 200);
+
+    QVERIFY(events.waitForDisconnected());
+    QCOMPARE(events.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QVERIFY(edge.waitForDisconnected());
+    QCOMPARE(edge.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+
+    // The old password no longer signs in, the new one does.
+    QCOMPARE(m_server->get(u"/api/Things"_s).status, 401);
+    QCOMPARE(m_server
+                 ->request(Request("GET", u"/api/Things"_s)
+                               .withCredentials(Credentials{kAdministrator, newPassword}))
+                 .status,
+             200);
 }
 
 QTEST_GUILESS_MAIN(TestWebSockets)

@@ -40,7 +40,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("master.key"));
-        auto vault = Vault::openKeyFile(path);
+        QVERIFY(!Vault::openKeyFile(path, Vault::KeyFile::MustExist).ok());
+        QVERIFY(!QFile::exists(path));
+        auto vault = Vault::openKeyFile(path, Vault::KeyFile::CreateIfMissing);
         QVERIFY(vault.ok());
         QCOMPARE(QFile::permissions(path) & 0x0077, QFileDevice::Permissions());
         const auto sealed = vault->seal("pa55word", QStringLiteral("Things/A/p"));
@@ -50,13 +52,13 @@ private Q_SLOTS:
         // Bound to its place: another context does not open it.
         QVERIFY(!vault->open(*sealed, QStringLiteral("Things/B/p")).ok());
         // The same key is read back from the file.
-        auto reopened = Vault::openKeyFile(path);
+        auto reopened = Vault::openKeyFile(path, Vault::KeyFile::MustExist);
         QVERIFY(reopened.ok());
         QCOMPARE(*reopened->open(*sealed, QStringLiteral("Things/A/p")), QByteArray("pa55word"));
         // A key file others can read is refused.
         QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                         QFileDevice::ReadOther);
-        QVERIFY(!Vault::openKeyFile(path).ok());
+        QVERIFY(!Vault::openKeyFile(path, Vault::KeyFile::MustExist).ok());
     }
 
     void selfSignedCertificate()
