@@ -81,10 +81,12 @@ private:
     EventHub &m_events;
     EdgeEndpoint &m_edge;
     HealthInfo m_health;
+    // Declared before m_http so that it outlives the sockets m_http owns:
+    // their destruction removes them from it.
+    QHash<QTcpSocket *, Connection> m_connections;
     QHttpServer m_http;
     TlsListener *m_listener = nullptr; // owned by m_http after bind()
     QThreadPool m_workers;
-    QHash<QTcpSocket *, Connection> m_connections;
 };
 
 } // namespace Bulwark
