@@ -1,5 +1,7 @@
 #include "TlsListener.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSslSocket>
 #include <QTimer>
@@ -21,33 +23,35 @@ constexpr char kUpgradedProperty[] = "bulwark.upgraded";
 constexpr int kRequestTimeoutMs = 60 * 1000;
 constexpr int kIdleTimeoutMs = 120 * 1000;
 
+// An answer written straight to the socket, before QHttpServer has a
+// request to answer; the connection is closed after it.
+QByteArray closingResponse(const QByteArray &statusLine, const QString &code,
+                           const QString &message)
+{
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("error"),
+                                   QJsonObject{{QStringLiteral("code"), code},
+                                               {QStringLiteral("message"), message}}}})
+            .toJson(QJsonDocument::Compact);
+    return "HTTP/1.1 " + statusLine +
+           "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+           "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
 QByteArray timeoutResponse()
 {
-    const QByteArray body = QByteArrayLiteral(
-        R"({"error":{"code":"request-timeout","message":"The request did not arrive in time; the connection is closed."}})");
-    return QByteArrayLiteral("HTTP/1.1 408 Request Timeout\r\n"
-                             "Content-Type: application/json\r\n"
-                             "Connection: close\r\n"
-                             "Cache-Control: no-store\r\n"
-                             "X-Content-Type-Options: nosniff\r\n"
-                             "Content-Length: ") +
-           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return closingResponse("408 Request Timeout", QStringLiteral("request-timeout"),
+                           QStringLiteral("The request did not arrive in time; the connection "
+                                          "is closed."));
 }
 
 QByteArray tooLargeResponse(qint64 limit)
 {
-    const QByteArray body =
-        QByteArrayLiteral(
-            R"({"error":{"code":"payload-too-large","message":"The request is larger than the )") +
-        QByteArray::number(limit / 1024) +
-        QByteArrayLiteral(R"( KiB limit; the connection is closed."}})");
-    return QByteArrayLiteral("HTTP/1.1 413 Payload Too Large\r\n"
-                             "Content-Type: application/json\r\n"
-                             "Connection: close\r\n"
-                             "Cache-Control: no-store\r\n"
-                             "X-Content-Type-Options: nosniff\r\n"
-                             "Content-Length: ") +
-           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return closingResponse("413 Payload Too Large", QStringLiteral("payload-too-large"),
+                           QStringLiteral("The request is larger than the %1 KiB limit; the "
+                                          "connection is closed.")
+                               .arg(limit / 1024));
 }
 } // namespace
 

@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -311,6 +312,27 @@ private:
     QSslCertificate m_certificate;
     quint16 m_port = 0;
     std::unique_ptr<QNetworkAccessManager> m_network;
+};
+
+// A raw TLS connection to the server, for what HTTP clients hide:
+// pipelining, partial and oversized requests. Everything received collects
+// in received.
+class RawConnection final
+{
+public:
+    explicit RawConnection(const HeadlessServer &server)
+    {
+        socket.setSslConfiguration(server.sslConfiguration());
+        QObject::connect(&socket, &QSslSocket::readyRead, &socket,
+                         [this] { received += socket.readAll(); });
+        socket.connectToHostEncrypted(u"127.0.0.1"_s, server.port());
+    }
+    Q_DISABLE_COPY_MOVE(RawConnection)
+
+    [[nodiscard]] bool waitForEncrypted() { return socket.waitForEncrypted(kTimeoutMs); }
+
+    QSslSocket socket;
+    QByteArray received;
 };
 
 } // namespace BulwarkTest

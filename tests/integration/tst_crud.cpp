@@ -370,13 +370,10 @@ void TestCrud::hugeBodyIsCutOff()
     // Announces 64 MiB and sends 8 MiB without credentials: the server must
     // answer 413 and close long before the body is complete, instead of
     // buffering it (it would wait for all 64 MiB before answering).
-    QSslSocket socket;
-    socket.setSslConfiguration(m_server->sslConfiguration());
-    QByteArray received;
-    QObject::connect(&socket, &QSslSocket::readyRead, &socket,
-                     [&] { received += socket.readAll(); });
-    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
-    QVERIFY(socket.waitForEncrypted(5000));
+    RawConnection raw(*m_server);
+    QVERIFY(raw.waitForEncrypted());
+    QSslSocket &socket = raw.socket;
+    const QByteArray &received = raw.received;
     socket.write("POST /api/Things HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                  "Content-Type: application/json\r\nContent-Length: 67108864\r\n\r\n");
     const QByteArray chunk(256 * 1024, 'x');

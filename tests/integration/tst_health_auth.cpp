@@ -136,13 +136,10 @@ void TestHealthAuth::pipelinedAnswersKeepOrder()
 {
     // The first request needs a slow password check, the second none: the
     // answers must still come in the order the requests were sent.
-    QSslSocket socket;
-    socket.setSslConfiguration(m_server->sslConfiguration());
-    QByteArray received;
-    QObject::connect(&socket, &QSslSocket::readyRead, &socket,
-                     [&] { received += socket.readAll(); });
-    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
-    QVERIFY(socket.waitForEncrypted(5000));
+    RawConnection raw(*m_server);
+    QVERIFY(raw.waitForEncrypted());
+    QSslSocket &socket = raw.socket;
+    const QByteArray &received = raw.received;
     const QByteArray wrong = QByteArray("Administrator:not-the-password").toBase64();
     socket.write("GET /api/Things HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + wrong +
                  "\r\n\r\n"

@@ -231,12 +231,9 @@ void TestWebSockets::refusedUpgradeStaysRefused()
     QFETCH(QString, code);
     // Raw HTTP, so that everything the server sends is seen: the refused
     // upgrade, then a pipelined health request on the same connection.
-    QSslSocket socket;
-    socket.setSslConfiguration(m_server->sslConfiguration());
-    QByteArray received;
-    QObject::connect(&socket, &QSslSocket::readyRead, &socket,
-                     [&] { received += socket.readAll(); });
-    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
+    RawConnection raw(*m_server);
+    QSslSocket &socket = raw.socket;
+    const QByteArray &received = raw.received;
     const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(m_server->port()) + "\r\n";
     socket.write("GET /api/events HTTP/1.1\r\n" + host +
                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
