@@ -173,8 +173,9 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
                              : config.listenAddress.toString();
     qCInfo(lcServer).noquote() << "Bulwark" << BULWARK_VERSION << "listening on"
                                << QStringLiteral("https://%1:%2").arg(host).arg(info.port)
-                               << "(storage:" << info.storageBackend << "schema"
-                               << m_storage->schemaVersion() << ")";
+                               << QStringLiteral("(storage: %1, schema %2)")
+                                      .arg(info.storageBackend)
+                                      .arg(m_storage->schemaVersion());
     qCInfo(lcServer).noquote() << (identity->generated ? "Made a self-signed certificate;"
                                                        : "TLS certificate")
                                << "SHA-256 fingerprint" << info.certificateFingerprint;
