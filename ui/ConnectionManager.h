@@ -34,7 +34,6 @@ public:
     };
     Q_ENUM(State)
 
-
     explicit ConnectionManager(QObject *parent = nullptr);
     ~ConnectionManager() override;
 

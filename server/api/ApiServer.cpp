@@ -404,19 +404,6 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
                                                        "application/json."))));
             return;
         }
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(req.body, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-            send(pending, ApiResponse::fromError(makeError(
-                              ErrorCode::BadRequest,
-                              error.error != QJsonParseError::NoError
-                                  ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
-                                        .arg(error.errorString())
-                                        .arg(error.offset)
-                                  : QStringLiteral("The body must be a JSON object."))));
-            return;
-        }
-        req.json = doc.object();
     }
 
     // 2. Health needs no credentials.
@@ -469,6 +456,24 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
 
 void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
 {
+    // The body is parsed only for a signed-in user: nobody else can make the
+    // I/O thread parse a megabyte of JSON.
+    ApiRequest &req = pending->request;
+    if (req.method == HttpMethod::Post || req.method == HttpMethod::Put) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(req.body, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            send(pending, ApiResponse::fromError(makeError(
+                              ErrorCode::BadRequest,
+                              error.error != QJsonParseError::NoError
+                                  ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
+                                        .arg(error.errorString())
+                                        .arg(error.offset)
+                                  : QStringLiteral("The body must be a JSON object."))));
+            return;
+        }
+        req.json = doc.object();
+    }
     auto routePlan = plan(kind, pending->request);
     if (!routePlan) {
         send(pending, ApiResponse::fromError(routePlan.error()));

@@ -156,11 +156,6 @@ Result<QHash<QString, Definitions>> effectiveOfThings(EntityStore &store,
     return result;
 }
 
-Result<QJsonObject> bodyOf(const ApiRequest &request)
-{
-    return withName(request);
-}
-
 } // namespace
 
 RoutePlan methodNotAllowed(const ApiRequest &request, const char *allowed)
@@ -236,8 +231,7 @@ Result<RoutePlan> things(const ApiRequest &request)
     if (item && request.method == HttpMethod::Post)
         return methodNotAllowed(request, "GET, PUT, DELETE");
 
-    auto body = bodyOf(request);
-    auto parsed = EntityJson::thingFromJson(*body);
+    auto parsed = EntityJson::thingFromJson(withName(request));
     if (!parsed)
         return parsed.error();
     if (auto s = checkNameMatches(request, parsed->name); !s)

@@ -23,6 +23,7 @@ private slots:
     void unknownUserAndWrongPasswordLookAlike();
     void rightPasswordIsAccepted();
     void pipelinedAnswersKeepOrder();
+    void bodyIsNotReadBeforeSignIn();
 
 private:
     std::unique_ptr<HeadlessServer> m_server;
@@ -149,6 +150,21 @@ void TestHealthAuth::pipelinedAnswersKeepOrder()
     QVERIFY2(received.startsWith("HTTP/1.1 401"), received.constData());
     QVERIFY2(received.mid(second).startsWith("HTTP/1.1 200"), received.constData());
     QVERIFY(received.mid(second).contains(R"("status":"ok")"));
+}
+
+void TestHealthAuth::bodyIsNotReadBeforeSignIn()
+{
+    // Without credentials a broken body is not even parsed: the answer is 401.
+    const Answer anonymous = m_server->request(
+        Request{"POST", u"/api/Things"_s, "{not json", "application/json"}.withCredentials(
+            std::nullopt));
+    QCOMPARE(anonymous.status, 401);
+    QCOMPARE(anonymous.errorCode(), u"unauthorized"_s);
+    // Signed in, the same body is refused for what it is.
+    const Answer signedIn =
+        m_server->request(Request{"POST", u"/api/Things"_s, "{not json", "application/json"});
+    QCOMPARE(signedIn.status, 400);
+    QCOMPARE(signedIn.errorCode(), u"bad-request"_s);
 }
 
 QTEST_GUILESS_MAIN(TestHealthAuth)
