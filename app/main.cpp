@@ -2,10 +2,14 @@
 // server alone (no QtWidgets loaded).
 #include "HeadlessRunner.h"
 #include "ServerConfig.h"
+#include "security/AuditLog.h"
+#include "security/Secrets.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QSettings>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
@@ -23,9 +27,17 @@ using namespace Bulwark;
 
 namespace {
 
+enum class Command
+{
+    Serve,
+    RotateMasterKey,
+    VerifyAudit,
+};
+
 struct Options
 {
     bool headless = false;
+    Command command = Command::Serve;
     ServerConfig config;
 };
 
@@ -74,7 +86,24 @@ Options parse(const QCoreApplication &app)
         QCoreApplication::translate("main", "File holding the master key that encrypts secrets "
                                             "at rest (default: DATA-DIR/master.key, made 0600)."),
         QStringLiteral("FILE"));
-    parser.addOptions({headless, dataDir, listen, database, tlsCert, tlsKey, masterKey});
+    const QCommandLineOption configFile(
+        QStringLiteral("config"),
+        QCoreApplication::translate("main", "Configuration file with security settings "
+                                            "(passwords, sessions, lockout, app keys, master key "
+                                            "source; see docs/operations.md). Default: "
+                                            "DATA-DIR/bulwark.conf when it exists."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption rotate(
+        QStringLiteral("rotate-master-key"),
+        QCoreApplication::translate("main", "Make a new master key, re-wrap the data keys with "
+                                            "it, and exit. Encrypted data stays readable "
+                                            "throughout."));
+    const QCommandLineOption verifyAudit(
+        QStringLiteral("verify-audit"),
+        QCoreApplication::translate("main", "Check the audit log's hash chain and exit: 0 when "
+                                            "intact, 1 when a record was changed or removed."));
+    parser.addOptions({headless, dataDir, listen, database, tlsCert, tlsKey, masterKey,
+                       configFile, rotate, verifyAudit});
     parser.process(app);
 
     Options options;
@@ -87,6 +116,39 @@ Options parse(const QCoreApplication &app)
     options.config.tlsCertFile = parser.value(tlsCert);
     options.config.tlsKeyFile = parser.value(tlsKey);
     options.config.masterKeyFile = parser.value(masterKey);
+    if (parser.isSet(rotate) && parser.isSet(verifyAudit)) {
+        std::fprintf(stderr, "bulwark: give --rotate-master-key or --verify-audit, not both.\n");
+        std::exit(2);
+    }
+    if (parser.isSet(rotate) || parser.isSet(verifyAudit)) {
+        options.headless = true;
+        options.command = parser.isSet(rotate) ? Command::RotateMasterKey : Command::VerifyAudit;
+    }
+    QString settingsPath = parser.value(configFile);
+    if (settingsPath.isEmpty() && QFile::exists(QDir(options.config.dataDir).filePath(
+                                     QStringLiteral("bulwark.conf"))))
+        settingsPath = QDir(options.config.dataDir).filePath(QStringLiteral("bulwark.conf"));
+    if (!settingsPath.isEmpty()) {
+        if (!QFile::exists(settingsPath)) {
+            std::fprintf(stderr, "bulwark: the configuration file %s does not exist.\n",
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        QSettings file(settingsPath, QSettings::IniFormat);
+        if (file.status() != QSettings::NoError) {
+            std::fprintf(stderr, "bulwark: cannot read the configuration file %s: it is not "
+                                 "in INI format.\n",
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        auto security = SecuritySettings::load(file);
+        if (!security) {
+            std::fprintf(stderr, "bulwark: %s (%s)\n", qPrintable(security.error().message),
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        options.config.security = *security;
+    }
     if (!options.headless)
         options.config.port = 0;
     if (parser.isSet(listen)) {
@@ -115,7 +177,8 @@ bool wantsHeadless(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
-        if (arg == "--headless" || arg == "-h" || arg == "--help" || arg == "-v" ||
+        if (arg == "--headless" || arg == "--rotate-master-key" || arg == "--verify-audit" ||
+            arg == "-h" || arg == "--help" || arg == "-v" ||
             arg == "--version" || arg == "--help-all")
             return true;
     }
@@ -151,5 +214,21 @@ int main(int argc, char **argv)
 #endif
     QCoreApplication app(argc, argv);
     const Options options = parse(app);
+    switch (options.command) {
+    case Command::RotateMasterKey:
+    case Command::VerifyAudit: {
+        const auto outcome = options.command == Command::RotateMasterKey
+                                 ? rotateMasterKey(options.config)
+                                 : Bulwark::verifyAudit(options.config);
+        if (!outcome) {
+            std::fprintf(stderr, "bulwark: %s\n", qPrintable(outcome.error().message));
+            return 1;
+        }
+        std::printf("%s\n", qPrintable(*outcome));
+        return 0;
+    }
+    case Command::Serve:
+        break;
+    }
     return runHeadless(options.config);
 }

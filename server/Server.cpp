@@ -8,6 +8,7 @@
 #include "security/Authenticator.h"
 #include "security/Crypto.h"
 #include "security/PasswordHasher.h"
+#include "security/Secrets.h"
 #include "security/Vault.h"
 #include "storage/StorageThread.h"
 #include "wire/Wire.h"
@@ -100,11 +101,6 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     if (auto s = prepareDataDir(config.dataDir); !s)
         return s.error();
 
-    auto identity =
-        Certificates::loadOrCreate(config.tlsCertFile, config.tlsKeyFile, config.dataDir);
-    if (!identity)
-        return identity.error();
-
     const QString adminPassword = qEnvironmentVariable("BULWARK_ADMIN_PASSWORD");
     if (!adminPassword.isEmpty() && adminPassword.size() < 12)
         return makeError(ErrorCode::BadRequest,
@@ -129,18 +125,19 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         return s.error();
     }
 
-    // A new key only for a new database: for one that holds data, a missing
-    // key file is an error, not a reason to start over with another key.
-    const QString keyFile = config.masterKeyFile.isEmpty()
-                                ? QDir(config.dataDir).filePath(QStringLiteral("master.key"))
-                                : config.masterKeyFile;
-    auto vault = Vault::openKeyFile(keyFile, fresh ? Vault::KeyFile::CreateIfMissing
-                                                   : Vault::KeyFile::MustExist);
+    // A new master key only for a new database: for one that holds data, a
+    // missing or wrong key is an error, not a reason to start over.
+    auto vault = openVault(config, *m_storage, fresh);
     if (!vault) {
         m_storage.reset();
         return vault.error();
     }
-    m_vault = std::make_unique<Vault>(*vault);
+    m_vault = std::move(*vault);
+    auto identity = loadTlsIdentity(config, *m_storage, *m_vault);
+    if (!identity) {
+        m_storage.reset();
+        return identity.error();
+    }
 
     if (auto s = m_storage->runBlocking([&info](EntityStore &store) {
             return store.inTransaction(

@@ -1,6 +1,8 @@
 // What a server is told at start, and what it reports once it listens.
 #pragma once
 
+#include "security/SecuritySettings.h"
+
 #include <QHostAddress>
 #include <QMetaType>
 #include <QString>
@@ -17,6 +19,7 @@ struct ServerConfig
     QString tlsKeyFile;
     QString masterKeyFile; // empty: dataDir/master.key
     int edgeAuthTimeoutMs = 15000;
+    SecuritySettings security;
 };
 
 struct ServerStartInfo

@@ -54,6 +54,8 @@ int httpStatus(ErrorCode code)
         return 400;
     case ErrorCode::Unauthorized:
         return 401;
+    case ErrorCode::Forbidden:
+        return 403;
     case ErrorCode::NotFound:
         return 404;
     case ErrorCode::MethodNotAllowed:
@@ -64,6 +66,8 @@ int httpStatus(ErrorCode code)
         return 413;
     case ErrorCode::UnsupportedMediaType:
         return 415;
+    case ErrorCode::TooManyRequests:
+        return 429;
     case ErrorCode::Unavailable:
         return 503;
     case ErrorCode::Internal:
@@ -83,6 +87,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("type-mismatch");
     case ErrorCode::Unauthorized:
         return QStringLiteral("unauthorized");
+    case ErrorCode::Forbidden:
+        return QStringLiteral("forbidden");
     case ErrorCode::NotFound:
         return QStringLiteral("not-found");
     case ErrorCode::MethodNotAllowed:
@@ -93,6 +99,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("payload-too-large");
     case ErrorCode::UnsupportedMediaType:
         return QStringLiteral("unsupported-media-type");
+    case ErrorCode::TooManyRequests:
+        return QStringLiteral("too-many-requests");
     case ErrorCode::Unavailable:
         return QStringLiteral("unavailable");
     case ErrorCode::Internal:

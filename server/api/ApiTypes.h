@@ -40,6 +40,9 @@ struct ApiRequest
     QHostAddress remoteAddress;
     QStringList arguments; // the route's captured path segments
     QString user;          // the authenticated user
+    bool administrator = false; // user is a member of Administrators (directly or nested)
+    QString authMethod;         // "basic", "session", "cookie" or "appkey"
+    QString appKey;             // the key's name when authMethod is "appkey"
 
     [[nodiscard]] QByteArray header(const QByteArray &lowerCaseName) const
     {

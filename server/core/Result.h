@@ -15,11 +15,13 @@ enum class ErrorCode
     InvalidName,
     TypeMismatch,
     Unauthorized,
+    Forbidden, // signed in, but not allowed (only where existence is not secret)
     NotFound,
     MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
+    TooManyRequests, // throttled: the message says when to try again
     Unavailable, // busy or shutting down: try again shortly
     Internal,
 };

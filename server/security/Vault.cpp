@@ -63,6 +63,28 @@ Result<Vault> Vault::openKeyFile(const QString &path, KeyFile mode)
     return Vault(key);
 }
 
+namespace {
+QString aad(const SealContext &where)
+{
+    return where.table + u'\0' + where.column + u'\0' + where.row;
+}
+} // namespace
+
+Result<QString> Vault::seal(const QByteArray &plaintext, const SealContext &where) const
+{
+    return seal(plaintext, aad(where));
+}
+
+Result<QByteArray> Vault::open(const QString &sealed, const SealContext &where) const
+{
+    return open(sealed, aad(where));
+}
+
+Result<QByteArray> Vault::macKey(const QString &purpose) const
+{
+    return Crypto::hmacSha256(m_key, "bulwark mac key\0" + purpose.toUtf8());
+}
+
 Result<QString> Vault::seal(const QByteArray &plaintext, const QString &context) const
 {
     auto sealed = Crypto::aesGcmEncrypt(m_key, plaintext, context.toUtf8());

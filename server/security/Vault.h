@@ -11,6 +11,14 @@
 
 namespace Bulwark {
 
+// Where a sealed value lives: table, column and row id (primary key).
+struct SealContext
+{
+    QString table;
+    QString column;
+    QString row;
+};
+
 class Vault final
 {
 public:
@@ -24,8 +32,16 @@ public:
     // disk) when it is missing and mode allows.
     [[nodiscard]] static Result<Vault> openKeyFile(const QString &path, KeyFile mode);
 
-    // "v1:" + base64(nonce || ciphertext || tag); context binds the value to
-    // where it is stored, so a ciphertext moved elsewhere will not decrypt.
+    // Seals plaintext for one place in the database. The place is the
+    // additional authenticated data, so a ciphertext copied into another row
+    // or column fails to open. Thread-safe (const).
+    [[nodiscard]] Result<QString> seal(const QByteArray &plaintext, const SealContext &where) const;
+    [[nodiscard]] Result<QByteArray> open(const QString &sealed, const SealContext &where) const;
+    // A 256-bit key for MACs of the given purpose (e.g. "audit-head"),
+    // stable across restarts and master key rotations.
+    [[nodiscard]] Result<QByteArray> macKey(const QString &purpose) const;
+
+    // Legacy form, to be removed by the data key work.
     [[nodiscard]] Result<QString> seal(const QByteArray &plaintext, const QString &context) const;
     [[nodiscard]] Result<QByteArray> open(const QString &sealed, const QString &context) const;
 

@@ -24,6 +24,8 @@ public:
     // Runs work in one transaction: committed when it succeeds, rolled back
     // when it fails. Calls made inside join it.
     [[nodiscard]] Status inTransaction(const std::function<Status()> &work);
+    // For the other stores on this thread (keys, audit, app keys, directories).
+    [[nodiscard]] Database &database() { return m_database; }
 
     // Things
     [[nodiscard]] Result<QList<Thing>> listThings();

@@ -67,6 +67,69 @@ const QList<Migration> &all()
              R"(CREATE INDEX things_by_template ON things(template))",
              R"(CREATE INDEX group_members_by_member ON group_members(member_kind, member_name))",
          }},
+        {3,
+         "identity and secrets",
+         {
+             // Installation-wide values: the installation id, the audit head.
+             R"(CREATE TABLE settings (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL))",
+             // Data keys, one per purpose, wrapped by the master key.
+             R"(CREATE TABLE data_keys (
+                    purpose TEXT PRIMARY KEY,
+                    wrapped TEXT NOT NULL,
+                    master_key_id TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    rotated TEXT NOT NULL))",
+             // Other sealed secrets the platform keeps (the TLS private key).
+             R"(CREATE TABLE secrets (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    modified TEXT NOT NULL))",
+             R"(ALTER TABLE users ADD COLUMN auth_source TEXT NOT NULL DEFAULT 'local')",
+             R"(ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0)",
+             R"(ALTER TABLE users ADD COLUMN first_failure TEXT)",
+             R"(ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0)",
+             R"(ALTER TABLE users ADD COLUMN locked_until TEXT)",
+             R"(ALTER TABLE users ADD COLUMN last_login TEXT)",
+             R"(ALTER TABLE users ADD COLUMN last_login_address TEXT)",
+             R"(CREATE TABLE application_keys (
+                    name TEXT PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    expires TEXT NOT NULL,
+                    ip_allowlist TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    last_used TEXT,
+                    last_address TEXT,
+                    created TEXT NOT NULL,
+                    modified TEXT NOT NULL))",
+             R"(CREATE INDEX application_keys_by_user ON application_keys(user_name))",
+             R"(CREATE TABLE directory_services (
+                    name TEXT PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    bind_password TEXT,
+                    enabled INTEGER NOT NULL,
+                    created TEXT NOT NULL,
+                    modified TEXT NOT NULL))",
+             R"(CREATE TABLE audit_log (
+                    id BIGINT PRIMARY KEY,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    details TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL))",
+             R"(CREATE INDEX audit_by_time ON audit_log(time))",
+             R"(CREATE INDEX audit_by_actor ON audit_log(actor, id))",
+             R"(CREATE INDEX audit_by_category ON audit_log(category, id))",
+         }},
     };
     return migrations;
 }
