@@ -5,11 +5,14 @@
 #include "edge/EdgeEndpoint.h"
 #include "net/Certificates.h"
 #include "net/TlsPolicy.h"
+#include "security/AuditLog.h"
 #include "security/Authenticator.h"
 #include "security/Crypto.h"
 #include "security/PasswordHasher.h"
+#include "security/PasswordPolicy.h"
 #include "security/Secrets.h"
 #include "security/Vault.h"
+#include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
 #include "wire/Wire.h"
 
@@ -34,7 +37,8 @@ QString randomPassword()
 }
 
 // First start: the Administrator user and the Administrators group.
-Status createFirstAdministrator(EntityStore &store, QString &generatedPassword)
+Status createFirstAdministrator(EntityStore &store, const PasswordSettings &settings,
+                                QString &generatedPassword)
 {
     auto count = store.userCount();
     if (!count)
@@ -45,18 +49,20 @@ Status createFirstAdministrator(EntityStore &store, QString &generatedPassword)
     if (password.isEmpty()) {
         password = randomPassword();
         generatedPassword = password;
-    } else if (password.size() < 12) {
-        return makeError(ErrorCode::BadRequest,
-                         QStringLiteral("BULWARK_ADMIN_PASSWORD is shorter than 12 characters; "
-                                        "choose a longer one."));
+    } else if (auto s = PasswordPolicy::check(password, kAdministrator, settings); !s) {
+        return makeError(
+            ErrorCode::BadRequest,
+            QStringLiteral("BULWARK_ADMIN_PASSWORD is refused: %1").arg(s.error().message));
     }
-    auto hash = PasswordHasher::hash(password);
+    auto hash = PasswordHasher::hash(password, PasswordHasher::Parameters::from(settings));
     if (!hash)
         return hash.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (auto s = store.createUser(
-            User{kAdministrator, QStringLiteral("Built-in administrator"), true, now, now}, *hash);
-        !s)
+    User administrator;
+    administrator.name = kAdministrator;
+    administrator.description = QStringLiteral("Built-in administrator");
+    administrator.created = administrator.modified = now;
+    if (auto s = store.createUser(administrator, *hash); !s)
         return s;
     qCInfo(lcServer) << "Created the Administrator user"
                      << (generatedPassword.isEmpty() ? "with the password from "
@@ -101,12 +107,6 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     if (auto s = prepareDataDir(config.dataDir); !s)
         return s.error();
 
-    const QString adminPassword = qEnvironmentVariable("BULWARK_ADMIN_PASSWORD");
-    if (!adminPassword.isEmpty() && adminPassword.size() < 12)
-        return makeError(ErrorCode::BadRequest,
-                         QStringLiteral("BULWARK_ADMIN_PASSWORD is shorter than 12 characters; "
-                                        "choose a longer one."));
-
     auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
     if (!url)
         return url.error();
@@ -139,20 +139,51 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         return identity.error();
     }
 
-    if (auto s = m_storage->runBlocking([&info](EntityStore &store) {
-            return store.inTransaction(
-                [&]() { return createFirstAdministrator(store, info.initialAdminPassword); });
+    if (auto s = m_storage->runBlocking([&](EntityStore &store) {
+            return store.inTransaction([&]() {
+                return createFirstAdministrator(store, config.security.passwords,
+                                                info.initialAdminPassword);
+            });
         });
         !s) {
         m_storage.reset();
         return s.error();
     }
 
-    m_authenticator = std::make_unique<Authenticator>(*m_storage);
+    auto auditKey = m_vault->macKey(QStringLiteral("audit-head"));
+    if (!auditKey) {
+        m_storage.reset();
+        return auditKey.error();
+    }
+    m_audit = std::make_unique<AuditLog>(*auditKey);
+    QSet<QString> administrators;
+    if (auto s = m_storage->runBlocking([&](EntityStore &store) -> Status {
+            auto admins = LoginStore(store.database()).administrators();
+            if (!admins)
+                return admins.error();
+            administrators = *admins;
+            AuditRecord started;
+            started.actor = QStringLiteral("system");
+            started.category = QString(Audit::System);
+            started.action = QStringLiteral("start");
+            started.entity = QStringLiteral("Server");
+            started.outcome = QString(Audit::Success);
+            started.details =
+                QJsonObject{{QStringLiteral("version"), QStringLiteral(BULWARK_VERSION)}};
+            return m_audit->append(store, started);
+        });
+        !s) {
+        m_storage.reset();
+        return s.error();
+    }
+
+    m_authenticator =
+        std::make_unique<Authenticator>(*m_storage, *m_vault, *m_audit, config.security);
+    m_authenticator->setAdministrators(administrators);
     m_events = std::make_unique<EventHub>(*m_authenticator);
     m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, config.edgeAuthTimeoutMs);
     m_api = std::make_unique<ApiServer>(
-        *m_storage, *m_authenticator, *m_vault, *m_events, *m_edge,
+        *m_storage, *m_authenticator, *m_vault, *m_audit, *m_events, *m_edge,
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
     if (auto s =
             m_api->listen(config.listenAddress, config.port,
@@ -195,6 +226,7 @@ void Server::stop()
     m_edge.reset();
     m_events.reset();
     m_authenticator.reset();
+    m_audit.reset();
     m_storage.reset();
 }
 

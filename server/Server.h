@@ -13,6 +13,7 @@
 namespace Bulwark {
 
 class ApiServer;
+class AuditLog;
 class Authenticator;
 class EdgeEndpoint;
 class EventHub;
@@ -36,6 +37,7 @@ public:
 private:
     std::unique_ptr<Vault> m_vault;
     std::unique_ptr<StorageThread> m_storage;
+    std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<EventHub> m_events;
     std::unique_ptr<EdgeEndpoint> m_edge;

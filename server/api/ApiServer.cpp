@@ -1,11 +1,17 @@
 #include "ApiServer.h"
 
+#include "AppKeyRoutes.h"
+#include "AuditRoutes.h"
+#include "DirectoryRoutes.h"
 #include "ThingRoutes.h"
 #include "api/EventHub.h"
 #include "edge/EdgeEndpoint.h"
 #include "net/TlsListener.h"
+#include "security/AuditLog.h"
 #include "security/Authenticator.h"
+#include "security/Crypto.h"
 #include "storage/EntityStore.h"
+#include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
 #include "wire/Wire.h"
 
@@ -25,6 +31,7 @@ Q_LOGGING_CATEGORY(lcHttp, "bulwark.http")
 
 namespace Bulwark {
 
+using namespace Qt::StringLiterals;
 namespace W = Wire;
 
 struct ApiServer::Pending
@@ -34,6 +41,7 @@ struct ApiServer::Pending
     ApiRequest request;
     QElapsedTimer timer;
     quint64 sequence = 0; // order of arrival on its connection
+    Identity identity;
 };
 
 // Requests are answered asynchronously, but HTTP/1.1 answers a connection's
@@ -223,11 +231,13 @@ bool isSameOrigin(const QByteArray &origin, const QByteArray &host)
 }
 
 ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
-                     EventHub &events, EdgeEndpoint &edge, HealthInfo health, QObject *parent)
+                     const AuditLog &audit, EventHub &events, EdgeEndpoint &edge, HealthInfo health,
+                     QObject *parent)
     : QObject(parent)
     , m_storage(storage)
     , m_authenticator(authenticator)
     , m_vault(vault)
+    , m_audit(audit)
     , m_events(events)
     , m_edge(edge)
     , m_health(std::move(health))
@@ -260,6 +270,15 @@ void ApiServer::registerRoutes()
     m_http.route<RestRule>(QString(W::HealthPath), [this](Request request, Responder responder) {
         handle(RouteKind::Health, {}, request, std::move(responder));
     });
+    const auto fixed = [this](QString path, RouteKind kind) {
+        m_http.route<RestRule>(path, [this, kind](Request request, Responder responder) {
+            handle(kind, {}, request, std::move(responder));
+        });
+    };
+    fixed(QString(W::LoginPath), RouteKind::Login);
+    fixed(QString(W::LogoutPath), RouteKind::Logout);
+    fixed(QString(W::SessionPath), RouteKind::SessionInfo);
+    fixed(QString(W::PasswordPath), RouteKind::ChangePassword);
     m_http.route<RestRule>(QStringLiteral("/api/Things/<arg>/Properties"),
                            [this](const QString &thing, Request request, Responder responder) {
                                handle(RouteKind::Properties, {thing}, request,
@@ -270,6 +289,12 @@ void ApiServer::registerRoutes()
         [this](const QString &thing, const QString &property, Request request,
                Responder responder) {
             handle(RouteKind::Property, {thing, property}, request, std::move(responder));
+        });
+    m_http.route<RestRule>(
+        QStringLiteral("/api/<arg>/<arg>/<arg>"),
+        [this](const QString &collection, const QString &name, const QString &action,
+               Request request, Responder responder) {
+            handle(RouteKind::Action, {collection, name, action}, request, std::move(responder));
         });
     m_http.route<RestRule>(QStringLiteral("/api/<arg>"),
                            [this](const QString &collection, Request request, Responder responder) {
@@ -345,7 +370,7 @@ void ApiServer::acceptWebSockets()
 void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
                        QHttpServerResponder &&responder)
 {
-    auto pending = std::make_shared<Pending>(Pending{std::move(responder), {}, {}, {}, 0});
+    auto pending = std::make_shared<Pending>(Pending{std::move(responder), {}, {}, {}, 0, {}});
     pending->timer.start();
     pending->socket = pending->responder.socket();
     if (QTcpSocket *socket = pending->socket) {
@@ -391,10 +416,20 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     }
 
     // 1. Method, limits and media type, before anything costs work.
-    if (kind == RouteKind::Health && req.method != HttpMethod::Get) {
-        send(pending, *Routes::methodNotAllowed(req, "GET").immediate);
+    const auto onlyMethod = [&](HttpMethod method, const char *name) {
+        if (req.method == method)
+            return false;
+        send(pending, *Routes::methodNotAllowed(req, name).immediate);
+        return true;
+    };
+    if (kind == RouteKind::Health && onlyMethod(HttpMethod::Get, "GET"))
         return;
-    }
+    if ((kind == RouteKind::Login || kind == RouteKind::Logout ||
+         kind == RouteKind::ChangePassword || kind == RouteKind::Action) &&
+        onlyMethod(HttpMethod::Post, "POST"))
+        return;
+    if (kind == RouteKind::SessionInfo && onlyMethod(HttpMethod::Get, "GET"))
+        return;
     const qint64 declared = req.header("content-length").toLongLong();
     if (req.body.size() > MaximumBodySize || declared > MaximumBodySize) {
         send(pending, ApiResponse::fromError(makeError(
@@ -403,7 +438,7 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
                               .arg(MaximumBodySize / 1024))));
         return;
     }
-    if (req.method == HttpMethod::Post || req.method == HttpMethod::Put) {
+    if ((req.method == HttpMethod::Post || req.method == HttpMethod::Put) && !req.body.isEmpty()) {
         const QByteArray type = req.header("content-type").split(';').first().trimmed().toLower();
         if (type != "application/json") {
             send(pending, ApiResponse::fromError(
@@ -413,8 +448,22 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
             return;
         }
     }
+    // A secret in a URL ends up in logs, proxies and browser history.
+    for (const auto &[key, value] : req.query.queryItems()) {
+        const QString k = key.toLower();
+        if (k == u"appkey" || k == u"app_key" || k == u"token" || k == u"access_token") {
+            send(pending, ApiResponse::fromError(makeError(
+                              ErrorCode::BadRequest,
+                              QStringLiteral("Credentials are refused in the URL ('%1'): send an "
+                                             "app key in the appKey header or as "
+                                             "Authorization: Bearer, and treat the key as "
+                                             "exposed.")
+                                  .arg(key.left(32)))));
+            return;
+        }
+    }
 
-    // 2. Health needs no credentials.
+    // 2. Health needs no credentials; sign-in is how they are obtained.
     if (kind == RouteKind::Health) {
         send(pending, ApiResponse::json({{W::Status, QStringLiteral("ok")},
                                          {W::Version, QStringLiteral(BULWARK_VERSION)},
@@ -422,44 +471,330 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
                                          {W::SchemaVersion, m_health.schemaVersion}}));
         return;
     }
-
-    // 3. Authentication: every other route.
-    const QByteArray authorization = req.header("authorization");
-    if (authorization.isEmpty()) {
-        send(pending, ApiResponse::fromError(
-                          makeError(ErrorCode::Unauthorized,
-                                    QStringLiteral("Sign in: send HTTP Basic credentials."))));
+    if (kind == RouteKind::Login) {
+        login(std::move(pending));
         return;
     }
-    m_authenticator.verifyAuthorization(authorization, [this, pending, kind](Result<QString> user) {
-        if (!user) {
-            send(pending, ApiResponse::fromError(user.error()));
+
+    // 3. Authentication: every other route.
+    Credentials credentials;
+    credentials.authorization = req.header("authorization");
+    credentials.appKey = req.header("appkey");
+    credentials.cookie = req.header("cookie");
+    credentials.address = req.remoteAddress;
+    m_authenticator.authenticate(credentials, [this, pending, kind](Result<Identity> identity) {
+        if (!identity) {
+            send(pending, ApiResponse::fromError(identity.error()));
             return;
         }
-        pending->request.user = *user;
-        authorized(pending, kind);
+        pending->identity = *identity;
+        authenticated(pending, kind);
     });
+}
+
+namespace {
+
+QString bodyString(const QJsonObject &body, QLatin1StringView field, QString &problem)
+{
+    const QJsonValue v = body.value(field);
+    if (!v.isString() || v.toString().isEmpty())
+        problem = QStringLiteral("'%1' must be a non-empty string.").arg(field);
+    return v.toString();
+}
+
+Result<QJsonObject> parseBody(const ApiRequest &req)
+{
+    if (req.body.isEmpty())
+        return QJsonObject();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(req.body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(ErrorCode::BadRequest,
+                         error.error != QJsonParseError::NoError
+                             ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
+                                   .arg(error.errorString())
+                                   .arg(error.offset)
+                             : QStringLiteral("The body must be a JSON object."));
+    return doc.object();
+}
+
+QByteArray sessionCookie(const QByteArray &token, int maxAgeSeconds)
+{
+    return QByteArray(SessionCookieName.latin1()) + '=' + token +
+           "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
+           QByteArray::number(maxAgeSeconds);
+}
+
+QString auditCategory(const QString &collection)
+{
+    if (collection == W::Users)
+        return QString(Audit::UserCategory);
+    if (collection == W::Groups)
+        return QString(Audit::GroupCategory);
+    if (collection == W::Organizations)
+        return QString(Audit::OrganizationCategory);
+    if (collection == W::Things)
+        return QString(Audit::ThingCategory);
+    if (collection == W::ThingTemplates)
+        return QString(Audit::TemplateCategory);
+    if (collection == W::ApplicationKeys)
+        return QString(Audit::AppKey);
+    if (collection == W::DirectoryServices)
+        return QString(Audit::Directory);
+    if (collection == u"auth")
+        return QString(Audit::Auth);
+    return QString(Audit::Admin);
+}
+
+AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
+{
+    AuditRecord r;
+    r.time = QDateTime::currentDateTimeUtc();
+    r.actor = req.user;
+    r.source = req.remoteAddress.toString();
+    const QString entity = req.path.mid(W::ApiPrefix.size());
+    r.entity = entity.left(512);
+    r.category = auditCategory(entity.section(u'/', 0, 0));
+    if (req.arguments.size() == 3 && req.method == HttpMethod::Post)
+        r.action = req.arguments.at(2).toLower();
+    else if (req.method == HttpMethod::Post)
+        r.action = QStringLiteral("create");
+    else if (req.method == HttpMethod::Put)
+        r.action = QStringLiteral("update");
+    else if (req.method == HttpMethod::Delete)
+        r.action = QStringLiteral("delete");
+    else
+        r.action = QString::fromLatin1(req.methodName).toLower();
+    r.outcome = response.status < 400                              ? QString(Audit::Success)
+                : response.status == 401 || response.status == 403 ? QString(Audit::Denied)
+                                                                   : QString(Audit::Failure);
+    QJsonObject details{{QStringLiteral("status"), response.status},
+                        {QStringLiteral("method"), req.authMethod}};
+    if (!req.appKey.isEmpty())
+        details.insert(QStringLiteral("appKey"), req.appKey);
+    if (req.administrator)
+        details.insert(QStringLiteral("administrator"), true);
+    if (response.status >= 400) {
+        const QJsonObject error = response.body.object().value(W::Error).toObject();
+        details.insert(QStringLiteral("error"), error.value(W::Code));
+    }
+    r.details = details;
+    return r;
+}
+
+} // namespace
+
+void ApiServer::login(std::shared_ptr<Pending> pending)
+{
+    auto body = parseBody(pending->request);
+    QString problem;
+    const QString user = body ? bodyString(*body, W::User, problem) : QString();
+    const QString password = body ? bodyString(*body, W::Password, problem) : QString();
+    if (!body || !problem.isEmpty()) {
+        send(pending,
+             ApiResponse::fromError(body ? makeError(ErrorCode::BadRequest,
+                                                     QStringLiteral("Sign in with {\"user\": …, "
+                                                                    "\"password\": …}: %1")
+                                                         .arg(problem))
+                                         : body.error()));
+        return;
+    }
+    const QHostAddress address = pending->request.remoteAddress;
+    m_authenticator.verifyPassword(
+        user, password, address, QStringLiteral("password"),
+        [this, pending, address](Result<Identity> identity) {
+            if (!identity) {
+                send(pending, ApiResponse::fromError(identity.error()));
+                return;
+            }
+            const auto made = m_authenticator.sessions().create(identity->user, address);
+            const SessionSettings &settings = m_authenticator.settings().sessions;
+            ApiResponse r = ApiResponse::json(
+                {{W::User, identity->user},
+                 {W::Token, QString::fromLatin1(made.token)},
+                 {W::CsrfToken, QString::fromLatin1(made.session.csrfToken)},
+                 {W::AppKeyExpires, made.session.expires.toString(Qt::ISODateWithMs)},
+                 {W::IdleTimeoutSeconds, settings.idleTimeoutSeconds},
+                 {W::Administrator, m_authenticator.isAdministrator(identity->user)}});
+            r.headers.append(
+                {QByteArray("Set-Cookie"), sessionCookie(made.token, settings.lifetimeSeconds)});
+            pending->request.user = identity->user;
+            send(pending, r);
+        });
+}
+
+void ApiServer::authenticated(std::shared_ptr<Pending> pending, RouteKind kind)
+{
+    ApiRequest &req = pending->request;
+    const Identity &identity = pending->identity;
+    req.user = identity.user;
+    req.authMethod = identity.method;
+    req.appKey = identity.appKey;
+    req.administrator = m_authenticator.isAdministrator(identity.user);
+    // A browser sends the cookie on its own, also for a page of another site
+    // (SameSite=Strict aside): a write must prove it came from our client.
+    if (identity.method == u"cookie" && req.method != HttpMethod::Get) {
+        if (!Crypto::constantTimeEquals(req.header("x-csrf-token"), identity.csrfToken)) {
+            const ApiResponse r = ApiResponse::fromError(
+                makeError(ErrorCode::Forbidden,
+                          QStringLiteral("This request signed in with the session cookie, so it "
+                                         "must carry the X-CSRF-Token header given at sign-in.")));
+            auditOutside(pending, r);
+            send(pending, r);
+            return;
+        }
+    }
+    switch (kind) {
+    case RouteKind::Logout: {
+        if (identity.sessionToken.isEmpty()) {
+            send(pending, ApiResponse::fromError(makeError(
+                              ErrorCode::BadRequest,
+                              QStringLiteral("There is no session to end: this request signed in "
+                                             "with %1.")
+                                  .arg(identity.method))));
+            return;
+        }
+        m_authenticator.endSession(identity.sessionToken);
+        ApiResponse r = ApiResponse::noContent();
+        r.headers.append({QByteArray("Set-Cookie"), sessionCookie(QByteArray(), 0)});
+        AuditRecord record = auditOf(req, r);
+        record.category = QString(Audit::Auth);
+        record.action = QStringLiteral("logout");
+        record.entity = u"Users/"_s + req.user;
+        m_storage.run<Status>(
+            [this, record](EntityStore &store) { return m_audit.append(store, record); }, this,
+            [this, pending, r](Status s) {
+                if (!s)
+                    qCWarning(lcHttp).noquote() << "Could not audit a logout:" << s.error().message;
+                send(pending, r);
+            });
+        return;
+    }
+    case RouteKind::SessionInfo: {
+        QJsonObject info{{W::User, req.user},
+                         {W::Method, req.authMethod},
+                         {W::Administrator, req.administrator}};
+        if (!req.appKey.isEmpty())
+            info.insert(W::AppKey, req.appKey);
+        send(pending, ApiResponse::json(info));
+        return;
+    }
+    case RouteKind::ChangePassword:
+        changePassword(std::move(pending));
+        return;
+    default:
+        authorized(std::move(pending), kind);
+        return;
+    }
+}
+
+void ApiServer::changePassword(std::shared_ptr<Pending> pending)
+{
+    ApiRequest &req = pending->request;
+    auto body = parseBody(req);
+    QString problem;
+    const QString current = body ? bodyString(*body, W::CurrentPassword, problem) : QString();
+    const QString next = body ? bodyString(*body, W::NewPassword, problem) : QString();
+    if (!body || !problem.isEmpty()) {
+        send(pending,
+             ApiResponse::fromError(
+                 body ? makeError(ErrorCode::BadRequest, QStringLiteral("Change the password with "
+                                                                        "{\"currentPassword\": …, "
+                                                                        "\"newPassword\": …}: %1")
+                                                             .arg(problem))
+                      : body.error()));
+        return;
+    }
+    if (req.authMethod == u"appkey") {
+        send(pending, ApiResponse::fromError(makeError(
+                          ErrorCode::Forbidden,
+                          QStringLiteral("An app key cannot change its user's password."))));
+        return;
+    }
+    // The current password is checked like a sign-in (and counts towards
+    // lockout), so a stolen session cannot take over the account.
+    m_authenticator.verifyPassword(
+        req.user, current, req.remoteAddress, QStringLiteral("password"),
+        [this, pending, next](Result<Identity> identity) {
+            if (!identity) {
+                const ApiResponse r = ApiResponse::fromError(identity.error());
+                auditOutside(pending, r);
+                send(pending, r);
+                return;
+            }
+            ApiRequest &req = pending->request;
+            req.arguments = {QString(W::Users), req.user};
+            req.json = QJsonObject{{W::Name, req.user}, {W::Password, next}};
+            auto plan = Routes::userPassword(req, m_authenticator.settings().passwords);
+            if (!plan) {
+                const ApiResponse r = ApiResponse::fromError(plan.error());
+                auditOutside(pending, r);
+                send(pending, r);
+                return;
+            }
+            prepareAndExecute(pending, std::move(*plan));
+        });
 }
 
 Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
 {
-    if (kind == RouteKind::Properties || kind == RouteKind::Property)
+    if (kind == RouteKind::Properties || kind == RouteKind::Property) {
+        if (!request.administrator)
+            return administratorsOnly();
         return Routes::thingProperties(request, m_vault);
+    }
     const QString collection = request.arguments.at(0);
+    const QString name = request.arguments.value(1);
+    const PasswordSettings &passwords = m_authenticator.settings().passwords;
+    if (kind == RouteKind::Action) {
+        const QString action = request.arguments.at(2);
+        if (collection == W::Users &&
+            (action == W::UnlockAction || action == W::EndSessionsAction)) {
+            if (!request.administrator)
+                return administratorsOnly();
+            return Routes::userAction(request, action);
+        }
+        if (collection == W::DirectoryServices && action == W::DirectoryTest)
+            return Routes::directoryServiceTest(request, m_vault);
+        return makeError(ErrorCode::NotFound, QStringLiteral("There is no action '%1' on %2.")
+                                                  .arg(action.left(64), collection.left(64)));
+    }
+    // Collections that decide per request who may do what.
+    if (collection == W::ApplicationKeys)
+        return Routes::applicationKeys(request, m_authenticator.settings().appKeys);
+    if (collection == W::DirectoryServices)
+        return Routes::directoryServices(request, m_vault);
+    if (collection == W::Audit) {
+        if (name == W::AuditVerify)
+            return Routes::auditVerify(request, m_audit);
+        return Routes::audit(request, m_audit);
+    }
+    // Everyone may read their own user.
+    const bool ownUser =
+        collection == W::Users && name == request.user && request.method == HttpMethod::Get;
+    if (!request.administrator && !ownUser)
+        return administratorsOnly();
     if (collection == W::Things)
         return Routes::things(request);
     if (collection == W::ThingTemplates)
         return Routes::thingTemplates(request);
     if (collection == W::Users)
-        return Routes::users(request);
+        return Routes::users(request, passwords);
     if (collection == W::Groups)
         return Routes::groups(request);
     if (collection == W::Organizations)
         return Routes::organizations(request);
     return makeError(ErrorCode::NotFound,
                      QStringLiteral("There is no collection '%1'. Collections: Things, "
-                                    "ThingTemplates, Users, Groups, Organizations.")
+                                    "ThingTemplates, Users, Groups, Organizations, "
+                                    "ApplicationKeys, DirectoryServices, Audit.")
                          .arg(collection.left(64)));
+}
+
+Error ApiServer::administratorsOnly()
+{
+    return makeError(ErrorCode::Forbidden,
+                     QStringLiteral("Only members of the Administrators group may do this."));
 }
 
 void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
@@ -468,69 +803,125 @@ void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
     // I/O thread parse a megabyte of JSON.
     ApiRequest &req = pending->request;
     if (req.method == HttpMethod::Post || req.method == HttpMethod::Put) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(req.body, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-            send(pending, ApiResponse::fromError(makeError(
-                              ErrorCode::BadRequest,
-                              error.error != QJsonParseError::NoError
-                                  ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
-                                        .arg(error.errorString())
-                                        .arg(error.offset)
-                                  : QStringLiteral("The body must be a JSON object."))));
+        auto body = parseBody(req);
+        if (!body) {
+            send(pending, ApiResponse::fromError(body.error()));
             return;
         }
-        req.json = doc.object();
+        req.json = *body;
     }
     auto routePlan = plan(kind, pending->request);
     if (!routePlan) {
-        send(pending, ApiResponse::fromError(routePlan.error()));
+        const ApiResponse r = ApiResponse::fromError(routePlan.error());
+        auditOutside(pending, r);
+        send(pending, r);
         return;
     }
     if (routePlan->immediate) {
+        auditOutside(pending, *routePlan->immediate);
         send(pending, *routePlan->immediate);
         return;
     }
-    if (!routePlan->prepare) {
-        execute(std::move(pending), std::move(*routePlan));
+    prepareAndExecute(std::move(pending), std::move(*routePlan));
+}
+
+void ApiServer::prepareAndExecute(std::shared_ptr<Pending> pending, RoutePlan plan)
+{
+    if (!plan.prepare) {
+        execute(std::move(pending), std::move(plan));
         return;
     }
     QPointer<ApiServer> self(this);
-    m_workers.start([self, pending, plan = std::move(*routePlan)]() mutable {
+    m_workers.start([self, pending, plan = std::move(plan)]() mutable {
         Status prepared = plan.prepare();
         QMetaObject::invokeMethod(
             self, [self, pending, plan = std::move(plan), prepared]() mutable {
-                if (!prepared)
-                    self->send(pending, ApiResponse::fromError(prepared.error()));
-                else
+                if (!prepared) {
+                    const ApiResponse r = ApiResponse::fromError(prepared.error());
+                    self->auditOutside(pending, r);
+                    self->send(pending, r);
+                } else {
                     self->execute(std::move(pending), std::move(plan));
+                }
             });
     });
 }
 
+void ApiServer::auditOutside(const std::shared_ptr<Pending> &pending, const ApiResponse &response)
+{
+    const ApiRequest &req = pending->request;
+    if (req.method == HttpMethod::Get || req.user.isEmpty())
+        return;
+    const AuditRecord record = auditOf(req, response);
+    m_storage.run<Status>(
+        [this, record](EntityStore &store) { return m_audit.append(store, record); }, this,
+        [](Status s) {
+            if (!s)
+                qCWarning(lcHttp).noquote()
+                    << "Could not write an audit record:" << s.error().message;
+        });
+}
+
 void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
 {
-    // The route's storage work is one transaction: an error answer rolls
-    // back whatever it had written, a success is answered once committed.
-    StorageWork atomic = [work = std::move(plan.work)](EntityStore &store) {
+    // The route's storage work is one transaction with its audit record: an
+    // error answer rolls back whatever it had written (and is audited on its
+    // own), a success is answered once committed.
+    const ApiRequest req = pending->request;
+    const bool write = req.method != HttpMethod::Get;
+    const QString collection = req.arguments.value(0);
+    const bool principals = write && (collection == W::Users || collection == W::Groups);
+    const AuditLog *audit = &m_audit;
+    StorageWork atomic = [work = std::move(plan.work), req, write, principals,
+                          audit](EntityStore &store) {
         ApiResponse response;
         const Status status = store.inTransaction([&]() -> Status {
             response = work(store);
             if (response.status >= 400)
                 return makeError(ErrorCode::Conflict, QStringLiteral("rolled back"));
+            if (write) {
+                if (auto s = audit->append(store, auditOf(req, response)); !s)
+                    return s;
+            }
+            if (principals) {
+                auto admins = LoginStore(store.database()).administrators();
+                if (!admins)
+                    return admins.error();
+                response.administrators = QStringList(admins->cbegin(), admins->cend());
+            }
             return {};
         });
         if (!status && response.status < 400)
             response = ApiResponse::fromError(status.error());
+        if (response.status >= 400 && write) {
+            if (auto s = audit->append(store, auditOf(req, response)); !s)
+                qCWarning(lcHttp).noquote()
+                    << "Could not write an audit record:" << s.error().message;
+        }
         return response;
     };
-    m_storage.run<ApiResponse>(std::move(atomic), this, [this, pending](ApiResponse response) {
-        send(pending, response);
-        for (const QString &user : response.credentialsChanged)
-            m_authenticator.forgetUser(user);
-        for (const QJsonObject &event : response.events)
-            m_events.publish(event);
-    });
+    auto after = std::move(plan.afterStorage);
+    m_storage.run<ApiResponse>(
+        std::move(atomic), this, [this, pending, collection, after](ApiResponse response) {
+            if (after && response.status < 400) {
+                // Network work (an LDAP test) on the worker pool.
+                QPointer<ApiServer> self(this);
+                m_workers.start([self, pending, after, response]() {
+                    ApiResponse answer = after(response);
+                    QMetaObject::invokeMethod(
+                        self, [self, pending, answer]() { self->send(pending, answer); });
+                });
+                return;
+            }
+            if (response.administrators)
+                m_authenticator.setAdministrators(QSet<QString>(response.administrators->cbegin(),
+                                                                response.administrators->cend()));
+            for (const QString &user : response.credentialsChanged)
+                m_authenticator.forgetUser(user);
+            send(pending, response);
+            for (const QJsonObject &event : response.events)
+                m_events.publish(event);
+        });
 }
 
 void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse &response)

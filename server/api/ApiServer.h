@@ -20,6 +20,7 @@ class QTcpSocket;
 
 namespace Bulwark {
 
+class AuditLog;
 class Authenticator;
 class EdgeEndpoint;
 class EventHub;
@@ -46,7 +47,8 @@ public:
     static constexpr qsizetype MaximumBodySize = 1024 * 1024;
 
     ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
-              EventHub &events, EdgeEndpoint &edge, HealthInfo health, QObject *parent = nullptr);
+              const AuditLog &audit, EventHub &events, EdgeEndpoint &edge, HealthInfo health,
+              QObject *parent = nullptr);
     ~ApiServer() override;
 
     [[nodiscard]] Status listen(const QHostAddress &address, quint16 port,
@@ -58,8 +60,13 @@ private:
     enum class RouteKind
     {
         Health,
+        Login,
+        Logout,
+        SessionInfo,
+        ChangePassword,
         Collection,
         Entity,
+        Action, // POST /api/<collection>/<name>/<action>
         Properties,
         Property
     };
@@ -70,14 +77,22 @@ private:
     void handle(RouteKind kind, QStringList arguments, const QHttpServerRequest &request,
                 QHttpServerResponder &&responder);
     void acceptWebSockets();
+    void login(std::shared_ptr<Pending> pending);
+    void authenticated(std::shared_ptr<Pending> pending, RouteKind kind);
     void authorized(std::shared_ptr<Pending> pending, RouteKind kind);
+    void changePassword(std::shared_ptr<Pending> pending);
+    // Audits a refused or failed write that did not reach its transaction.
+    void auditOutside(const std::shared_ptr<Pending> &pending, const ApiResponse &response);
+    void prepareAndExecute(std::shared_ptr<Pending> pending, RoutePlan plan);
     void execute(std::shared_ptr<Pending> pending, RoutePlan plan);
+    [[nodiscard]] static Error administratorsOnly();
     void send(const std::shared_ptr<Pending> &pending, const ApiResponse &response);
     [[nodiscard]] Result<RoutePlan> plan(RouteKind kind, const ApiRequest &request);
 
     StorageThread &m_storage;
     Authenticator &m_authenticator;
     const Vault &m_vault;
+    const AuditLog &m_audit;
     EventHub &m_events;
     EdgeEndpoint &m_edge;
     HealthInfo m_health;

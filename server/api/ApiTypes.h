@@ -38,8 +38,8 @@ struct ApiRequest
     QByteArray body;
     QJsonObject json; // the parsed body, for POST and PUT
     QHostAddress remoteAddress;
-    QStringList arguments; // the route's captured path segments
-    QString user;          // the authenticated user
+    QStringList arguments;      // the route's captured path segments
+    QString user;               // the authenticated user
     bool administrator = false; // user is a member of Administrators (directly or nested)
     QString authMethod;         // "basic", "session", "cookie" or "appkey"
     QString appKey;             // the key's name when authMethod is "appkey"
@@ -61,12 +61,13 @@ struct ApiResponse
     QList<QPair<QByteArray, QByteArray>> headers; // extra headers
     QList<QJsonObject> events;                    // live events to publish once sent
     QStringList credentialsChanged;               // users whose remembered sign-ins end
+    std::optional<QStringList> administrators;    // set after users or groups changed
 
     static ApiResponse json(const QJsonObject &object, int status = 200)
     {
-        return ApiResponse{status, QJsonDocument(object), {}, {}, {}};
+        return ApiResponse{status, QJsonDocument(object), {}, {}, {}, {}};
     }
-    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}}; }
+    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}}; }
     static ApiResponse fromError(const Error &error);
 };
 
@@ -87,6 +88,10 @@ struct RoutePlan
     std::function<Status()> prepare;
     StorageWork work;
     std::optional<ApiResponse> immediate; // answered without storage work
+    // Optional network work (an LDAP test) on the worker pool after the
+    // storage work answered below 400; its result is the answer. It must not
+    // touch storage: the transaction has already ended.
+    std::function<ApiResponse(ApiResponse)> afterStorage;
 };
 
 [[nodiscard]] int httpStatus(ErrorCode code);

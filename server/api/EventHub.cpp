@@ -27,11 +27,20 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
             [this](const QString &user) {
                 const auto subscribers = m_subscribers;
                 for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-                    if (it.value() == user)
+                    if (it->user == user)
                         it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
                                         QStringLiteral("credentials changed"));
                 }
             });
+    // A stream opened with a session ends with it.
+    connect(&m_authenticator, &Authenticator::sessionEnded, this, [this](const QByteArray &token) {
+        const auto subscribers = m_subscribers;
+        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+            if (!token.isEmpty() && it->sessionToken == token)
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("signed out"));
+        }
+    });
 }
 
 void EventHub::accept(QWebSocket *socket)
@@ -50,20 +59,31 @@ void EventHub::accept(QWebSocket *socket)
                       QStringLiteral("foreign origin"));
         return;
     }
-    const QByteArray authorization = socket->request().rawHeader("Authorization");
+    Credentials credentials;
+    credentials.authorization = socket->request().rawHeader("Authorization");
+    credentials.appKey = socket->request().rawHeader("appKey");
+    credentials.cookie = socket->request().rawHeader("Cookie");
+    credentials.address = socket->peerAddress();
     QPointer<QWebSocket> guard(socket);
-    m_authenticator.verifyAuthorization(authorization, [this, guard](Result<QString> user) {
+    m_authenticator.authenticate(credentials, [this, guard](Result<Identity> identity) {
         if (!guard)
             return;
-        if (!user) {
+        if (!identity) {
             guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
                          QStringLiteral("authentication failed"));
             return;
         }
-        m_subscribers.insert(guard, *user);
-        qCInfo(lcEvents) << "Event subscriber" << *user << "from"
+        // Until per-entity permissions filter the stream, it shows every
+        // change: administrators only.
+        if (!m_authenticator.isAdministrator(identity->user)) {
+            guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                         QStringLiteral("live events need administrator rights"));
+            return;
+        }
+        m_subscribers.insert(guard, Subscriber{identity->user, identity->sessionToken});
+        qCInfo(lcEvents) << "Event subscriber" << identity->user << "from"
                          << guard->peerAddress().toString();
-        const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, *user}};
+        const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, identity->user}};
         guard->sendTextMessage(
             QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)));
     });

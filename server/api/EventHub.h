@@ -28,7 +28,12 @@ public:
 
 private:
     Authenticator &m_authenticator;
-    QHash<QWebSocket *, QString> m_subscribers; // authenticated, with their user
+    struct Subscriber
+    {
+        QString user;
+        QByteArray sessionToken; // empty unless it signed in with a session
+    };
+    QHash<QWebSocket *, Subscriber> m_subscribers; // authenticated
 };
 
 } // namespace Bulwark

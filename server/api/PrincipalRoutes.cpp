@@ -3,7 +3,9 @@
 
 #include "core/EntityJson.h"
 #include "security/PasswordHasher.h"
+#include "security/PasswordPolicy.h"
 #include "storage/EntityStore.h"
+#include "storage/LoginStore.h"
 #include "wire/Wire.h"
 
 #include <QJsonArray>
@@ -17,28 +19,55 @@ namespace W = Wire;
 namespace {
 
 const QString kAdministrator = W::AdministratorUser;
-constexpr qsizetype kMinimumPasswordLength = 12;
-constexpr qsizetype kMaximumPasswordLength = 1024;
 
 QDateTime now()
 {
     return QDateTime::currentDateTimeUtc();
 }
 
-Status checkPassword(const QJsonValue &value)
+// The quick checks on the I/O thread; the dictionary check and the hash
+// run on the worker pool (see passwordPreparation).
+Status checkPasswordShape(const QJsonValue &value, const PasswordSettings &settings)
 {
     if (!value.isString())
         return makeError(ErrorCode::BadRequest, QStringLiteral("'password' must be a string."));
-    const qsizetype length = value.toString().size();
-    if (length < kMinimumPasswordLength)
-        return makeError(ErrorCode::BadRequest,
-                         QStringLiteral("The password is %1 characters long; use at least %2.")
-                             .arg(length)
-                             .arg(kMinimumPasswordLength));
-    if (length > kMaximumPasswordLength)
+    // Far beyond any policy: refused before any work is spent on it.
+    if (value.toString().size() > 4 * settings.maximumLength)
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("The password is longer than %1 characters.")
-                             .arg(kMaximumPasswordLength));
+                             .arg(settings.maximumLength));
+    return {};
+}
+
+// Policy (length, common passwords, the user's name) and Argon2id, on the
+// worker pool: never on the I/O or storage thread.
+std::function<Status()> passwordPreparation(std::shared_ptr<QString> hash, QString password,
+                                            QString user, PasswordSettings settings)
+{
+    return [hash, password = std::move(password), user = std::move(user), settings]() -> Status {
+        if (auto s = PasswordPolicy::check(password, user, settings); !s)
+            return s;
+        auto h = PasswordHasher::hash(password, PasswordHasher::Parameters::from(settings));
+        if (!h)
+            return h.error();
+        *hash = *h;
+        return {};
+    };
+}
+
+// The user's authentication source names an existing directory (or "local").
+Status checkAuthSource(EntityStore &store, const User &user)
+{
+    if (user.authSource == LocalAuthSource)
+        return {};
+    auto directory = LoginStore(store.database()).directoryExists(user.authSource);
+    if (!directory)
+        return directory.error();
+    if (!*directory)
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("There is no directory service named '%1': set "
+                                        "'authSource' to \"local\" or to a configured directory.")
+                             .arg(user.authSource.left(64)));
     return {};
 }
 
@@ -108,7 +137,7 @@ ApiResponse saved(const QJsonObject &json, bool create, QLatin1StringView collec
 
 } // namespace
 
-Result<RoutePlan> users(const ApiRequest &request)
+Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passwordSettings)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
@@ -133,46 +162,106 @@ Result<RoutePlan> users(const ApiRequest &request)
     const QJsonValue password = request.json.value(W::Password);
     const bool setsPassword = !password.isUndefined() && !password.isNull();
     if (setsPassword) {
-        if (auto s = checkPassword(password); !s)
+        if (auto s = checkPasswordShape(password, passwordSettings); !s)
             return s.error();
+        if (parsed->authSource != LocalAuthSource)
+            return makeError(ErrorCode::BadRequest,
+                             QStringLiteral("'%1' signs in through the directory service '%2': "
+                                            "its password is managed there, not here.")
+                                 .arg(parsed->name, parsed->authSource));
     }
 
-    // Hashing takes a few hundred milliseconds: it runs on the worker pool,
-    // before the storage work, never on the I/O or storage thread.
     auto hash = std::make_shared<QString>();
     std::function<Status()> prepare;
-    if (setsPassword) {
-        prepare = [hash, text = password.toString()]() -> Status {
-            auto h = PasswordHasher::hash(text);
-            if (!h)
-                return h.error();
-            *hash = *h;
-            return {};
-        };
-    }
+    if (setsPassword)
+        prepare = passwordPreparation(hash, password.toString(), parsed->name, passwordSettings);
     User user = *parsed;
-    return RoutePlan{std::move(prepare), [user, create, hash](EntityStore &store) mutable {
-                         user.modified = now();
-                         if (create) {
-                             user.created = user.modified;
-                             if (auto s = store.createUser(user, *hash); !s)
-                                 return ApiResponse::fromError(s.error());
-                         } else {
-                             auto existing = store.user(user.name);
-                             if (!existing)
-                                 return ApiResponse::fromError(existing.error());
-                             user.created = existing->created;
-                             if (auto s = store.updateUser(user); !s)
-                                 return ApiResponse::fromError(s.error());
-                             if (!hash->isEmpty()) {
-                                 if (auto s = store.setPasswordHash(user.name, *hash); !s)
-                                     return ApiResponse::fromError(s.error());
-                             }
-                         }
-                         ApiResponse r =
-                             saved(EntityJson::toJson(user), create, W::Users, user.name);
-                         if (!create && (!hash->isEmpty() || !user.enabled))
-                             r.credentialsChanged << user.name;
+    return RoutePlan{
+        std::move(prepare), [user, create, hash](EntityStore &store) mutable {
+            user.modified = now();
+            bool credentialsChanged = false;
+            if (auto s = checkAuthSource(store, user); !s)
+                return ApiResponse::fromError(s.error());
+            if (create) {
+                user.created = user.modified;
+                if (auto s = store.createUser(user, *hash); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                auto existing = store.user(user.name);
+                if (!existing)
+                    return ApiResponse::fromError(existing.error());
+                user.created = existing->created;
+                if (auto s = store.updateUser(user); !s)
+                    return ApiResponse::fromError(s.error());
+                credentialsChanged =
+                    !hash->isEmpty() || !user.enabled || user.authSource != existing->authSource;
+                // A user moved to a directory keeps no local password.
+                if (user.authSource != LocalAuthSource && existing->authSource == LocalAuthSource) {
+                    if (auto s = store.setPasswordHash(user.name, QString()); !s)
+                        return ApiResponse::fromError(s.error());
+                }
+                if (!hash->isEmpty()) {
+                    if (auto s = store.setPasswordHash(user.name, *hash); !s)
+                        return ApiResponse::fromError(s.error());
+                }
+            }
+            auto stored = store.user(user.name);
+            if (!stored)
+                return ApiResponse::fromError(stored.error());
+            ApiResponse r = saved(EntityJson::toJson(*stored), create, W::Users, user.name);
+            if (credentialsChanged)
+                r.credentialsChanged << user.name;
+            return r;
+        }};
+}
+
+Result<RoutePlan> userPassword(const ApiRequest &request, const PasswordSettings &settings)
+{
+    const QString name = request.arguments.at(1);
+    const QJsonValue password = request.json.value(W::Password);
+    if (auto s = checkPasswordShape(password, settings); !s)
+        return s.error();
+    auto hash = std::make_shared<QString>();
+    return RoutePlan{passwordPreparation(hash, password.toString(), name, settings),
+                     [name, hash](EntityStore &store) {
+                         auto user = store.user(name);
+                         if (!user)
+                             return ApiResponse::fromError(user.error());
+                         if (user->authSource != LocalAuthSource)
+                             return ApiResponse::fromError(makeError(
+                                 ErrorCode::BadRequest,
+                                 QStringLiteral("Your password is managed by the directory "
+                                                "service '%1'; change it there.")
+                                     .arg(user->authSource)));
+                         if (auto s = store.setPasswordHash(name, *hash); !s)
+                             return ApiResponse::fromError(s.error());
+                         ApiResponse r = ApiResponse::noContent();
+                         r.credentialsChanged << name;
+                         return r;
+                     }};
+}
+
+Result<RoutePlan> userAction(const ApiRequest &request, const QString &action)
+{
+    const QString name = request.arguments.at(1);
+    if (action == W::UnlockAction) {
+        return RoutePlan{
+            {}, [name](EntityStore &store) {
+                auto wasLocked = LoginStore(store.database()).unlock(name);
+                if (!wasLocked)
+                    return ApiResponse::fromError(wasLocked.error());
+                ApiResponse r = ApiResponse::json({{W::Name, name}, {W::WasLocked, *wasLocked}});
+                r.events << entityEvent(W::EventEntityUpdated, W::Users, name);
+                return r;
+            }};
+    }
+    // EndSessions
+    return RoutePlan{{}, [name](EntityStore &store) {
+                         auto user = store.user(name);
+                         if (!user)
+                             return ApiResponse::fromError(user.error());
+                         ApiResponse r = ApiResponse::noContent();
+                         r.credentialsChanged << name;
                          return r;
                      }};
 }

@@ -453,9 +453,10 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                 value.time = now();
                 PropertyValue stored = value;
                 if (secret && value.value.isString()) {
-                    auto sealed =
-                        vaultPtr->seal(value.value.toString().toUtf8(),
-                                       QStringLiteral("Things/%1/%2").arg(thingName, property));
+                    auto sealed = vaultPtr->seal(value.value.toString().toUtf8(),
+                                                 SealContext{QStringLiteral("property_values"),
+                                                             QStringLiteral("value"),
+                                                             thingName + u'/' + property});
                     if (!sealed)
                         return ApiResponse::fromError(sealed.error());
                     stored.value = *sealed;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ApiTypes.h"
+#include "security/SecuritySettings.h"
 
 namespace Bulwark {
 class Vault;
@@ -16,7 +17,13 @@ namespace Bulwark::Routes {
 [[nodiscard]] Result<RoutePlan> thingTemplates(const ApiRequest &request);
 // arguments: [thing] or [thing, property]
 [[nodiscard]] Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault);
-[[nodiscard]] Result<RoutePlan> users(const ApiRequest &request);
+[[nodiscard]] Result<RoutePlan> users(const ApiRequest &request,
+                                      const PasswordSettings &passwordSettings);
+// arguments: [Users, name]; json: {password}. The user's own password change.
+[[nodiscard]] Result<RoutePlan> userPassword(const ApiRequest &request,
+                                             const PasswordSettings &settings);
+// arguments: [Users, name, action]: Unlock, EndSessions.
+[[nodiscard]] Result<RoutePlan> userAction(const ApiRequest &request, const QString &action);
 [[nodiscard]] Result<RoutePlan> groups(const ApiRequest &request);
 [[nodiscard]] Result<RoutePlan> organizations(const ApiRequest &request);
 

@@ -89,7 +89,15 @@ struct User
     bool enabled = true;
     QDateTime created;
     QDateTime modified;
+    QString authSource = QStringLiteral("local"); // "local" or a directory service's name
+    // Read-only state kept by the sign-in checks.
+    bool locked = false;   // locked out now
+    QDateTime lockedUntil; // null while locked: until an administrator unlocks
+    QDateTime lastLogin;
+    QString lastLoginAddress;
 };
+
+inline constexpr auto LocalAuthSource = QLatin1StringView("local");
 
 enum class MemberKind
 {

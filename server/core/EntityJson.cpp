@@ -363,7 +363,11 @@ Result<ThingTemplate> templateFromJson(const QJsonObject &object)
 Result<User> userFromJson(const QJsonObject &object)
 {
     User u;
-    auto common = parseCommon(object, QStringLiteral("user"), {W::Enabled, W::Password});
+    // The sign-in state is read-only: accepted (and ignored) so that what a
+    // GET returned can be sent back with a change.
+    auto common = parseCommon(object, QStringLiteral("user"),
+                              {W::Enabled, W::Password, W::AuthSource, W::Locked, W::LockedUntil,
+                               W::LastLogin, W::LastLoginAddress});
     if (!common)
         return common.error();
     u.name = common->name;
@@ -374,6 +378,15 @@ Result<User> userFromJson(const QJsonObject &object)
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("%1: 'enabled' must be true or false.").arg(what));
     u.enabled = enabled.toBool(true);
+    const QJsonValue source = object.value(W::AuthSource);
+    if (!source.isUndefined() && !source.isNull()) {
+        if (!source.isString() || source.toString().isEmpty())
+            return makeError(ErrorCode::BadRequest,
+                             QStringLiteral("%1: 'authSource' must be \"local\" or the name of a "
+                                            "directory service.")
+                                 .arg(what));
+        u.authSource = source.toString();
+    }
     return u;
 }
 
@@ -561,8 +574,20 @@ QJsonObject toJson(const ThingTemplate &thingTemplate)
 
 QJsonObject toJson(const User &user)
 {
-    QJsonObject o{
-        {W::Name, user.name}, {W::Description, user.description}, {W::Enabled, user.enabled}};
+    QJsonObject o{{W::Name, user.name},
+                  {W::Description, user.description},
+                  {W::Enabled, user.enabled},
+                  {W::AuthSource, user.authSource},
+                  {W::Locked, user.locked}};
+    if (user.locked)
+        o.insert(W::LockedUntil, user.lockedUntil.isNull()
+                                     ? QJsonValue()
+                                     : QJsonValue(user.lockedUntil.toString(Qt::ISODateWithMs)));
+    o.insert(W::LastLogin, user.lastLogin.isNull()
+                               ? QJsonValue()
+                               : QJsonValue(user.lastLogin.toString(Qt::ISODateWithMs)));
+    o.insert(W::LastLoginAddress,
+             user.lastLoginAddress.isEmpty() ? QJsonValue() : QJsonValue(user.lastLoginAddress));
     addTimes(o, user.created, user.modified);
     return o;
 }

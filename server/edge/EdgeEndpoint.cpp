@@ -104,38 +104,47 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         }
         session->authenticating = true;
         QPointer<QWebSocket> guard(socket);
-        m_authenticator.verifyPassword(
-            message.value("user"_L1).toString(), message.value("password"_L1).toString(),
-            [this, guard, id](Result<QString> user) {
-                if (!guard)
-                    return;
-                auto s = m_sessions.find(guard);
-                if (s == m_sessions.end())
-                    return;
-                s->authenticating = false;
-                if (!user) {
-                    // Only the user-facing refusal text goes out; anything
-                    // else (a storage failure) stays in the server's log.
-                    const bool refused = user.error().code == ErrorCode::Unauthorized ||
-                                         user.error().code == ErrorCode::Unavailable;
-                    if (!refused)
-                        qCWarning(lcEdge) << "Edge sign-in failed:" << user.error().message;
-                    replyError(guard, id,
-                               user.error().code == ErrorCode::Unavailable ? u"unavailable"_s
-                                                                           : u"unauthorized"_s,
-                               refused ? user.error().message
-                                       : u"The server could not check the credentials; try "
-                                         "again later."_s);
-                    guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                 QStringLiteral("authentication failed"));
-                    return;
-                }
-                s->user = *user;
-                s->authDeadline->stop();
-                qCInfo(lcEdge) << "Edge session of" << *user << "from"
-                               << guard->peerAddress().toString();
-                reply(guard, id, {{"user"_L1, *user}, {"protocol"_L1, 0}});
-            });
+        auto answered = [this, guard, id](Result<Identity> identity) {
+            if (!guard)
+                return;
+            auto s = m_sessions.find(guard);
+            if (s == m_sessions.end())
+                return;
+            s->authenticating = false;
+            if (!identity) {
+                // Only the user-facing refusal text goes out; anything
+                // else (a storage failure) stays in the server's log.
+                const ErrorCode code = identity.error().code;
+                const bool refused = code == ErrorCode::Unauthorized ||
+                                     code == ErrorCode::Unavailable ||
+                                     code == ErrorCode::TooManyRequests;
+                if (!refused)
+                    qCWarning(lcEdge) << "Edge sign-in failed:" << identity.error().message;
+                replyError(guard, id,
+                           code == ErrorCode::Unavailable       ? u"unavailable"_s
+                           : code == ErrorCode::TooManyRequests ? u"too-many-requests"_s
+                                                                : u"unauthorized"_s,
+                           refused ? identity.error().message
+                                   : u"The server could not check the credentials; try "
+                                     "again later."_s);
+                guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                             QStringLiteral("authentication failed"));
+                return;
+            }
+            s->user = identity->user;
+            s->authDeadline->stop();
+            qCInfo(lcEdge) << "Edge session of" << identity->user << "from"
+                           << guard->peerAddress().toString() << "by" << identity->method;
+            reply(guard, id, {{"user"_L1, identity->user}, {"protocol"_L1, 0}});
+        };
+        const QString appKey = message.value("appKey"_L1).toString();
+        if (!appKey.isEmpty())
+            m_authenticator.verifyAppKey(appKey.toUtf8(), socket->peerAddress(),
+                                         std::move(answered));
+        else
+            m_authenticator.verifyPassword(message.value("user"_L1).toString(),
+                                           message.value("password"_L1).toString(),
+                                           socket->peerAddress(), u"edge"_s, std::move(answered));
         return;
     }
 

@@ -2,10 +2,10 @@
 
 #include "security/Crypto.h"
 
-#include <QDir>
 #include <QFile>
 #include <QHostInfo>
 #include <QLoggingCategory>
+#include <QSaveFile>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -15,6 +15,8 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcTls, "bulwark.tls")
 
@@ -65,18 +67,10 @@ Result<QByteArray> readFile(const QString &path, const QString &what)
     return file.readAll();
 }
 
-Status writeFile(const QString &path, const QByteArray &data, QFileDevice::Permissions perms)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, perms) || file.write(data) < 0 ||
-        !file.flush())
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
-    return {};
-}
+} // namespace
 
-Result<Identity> parse(const QByteArray &certPem, const QByteArray &keyPem, const QString &certPath,
-                       const QString &keyPath)
+Result<Identity> fromPem(const QByteArray &certPem, const QByteArray &keyPem,
+                         const QString &certPath, const QString &keyPath)
 {
     Identity id;
     const auto chain = QSslCertificate::fromData(certPem, QSsl::Pem);
@@ -98,8 +92,6 @@ Result<Identity> parse(const QByteArray &certPem, const QByteArray &keyPem, cons
                          << id.certificate.expiryDate().toString(Qt::ISODate);
     return id;
 }
-
-} // namespace
 
 Result<std::pair<QByteArray, QByteArray>>
 makeSelfSigned(const QStringList &dnsNames, const QStringList &ipAddresses, int validDays)
@@ -157,54 +149,55 @@ makeSelfSigned(const QStringList &dnsNames, const QStringList &ipAddresses, int 
     return std::pair{bioContents(certBio.get()), bioContents(keyBio.get())};
 }
 
-Result<Identity> loadOrCreate(const QString &certFile, const QString &keyFile,
-                              const QString &dataDir)
+Result<std::pair<QByteArray, QByteArray>> makeLocalSelfSigned()
 {
-    if (certFile.isEmpty() != keyFile.isEmpty())
+    QStringList dns{QStringLiteral("localhost")};
+    const QString host = QHostInfo::localHostName();
+    if (!host.isEmpty() && host != u"localhost")
+        dns << host;
+    return makeSelfSigned(dns, {QStringLiteral("127.0.0.1"), QStringLiteral("::1")}, 825);
+}
+
+Result<Identity> loadFiles(const QString &certFile, const QString &keyFile)
+{
+    if (certFile.isEmpty() || keyFile.isEmpty())
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("Give both --tls-cert and --tls-key, or neither (a "
                                         "self-signed certificate is then made)."));
-    QString certPath = certFile;
-    QString keyPath = keyFile;
-    bool generated = false;
-    if (certFile.isEmpty()) {
-        const QDir dir(dataDir);
-        if (!dir.mkpath(QStringLiteral("tls")))
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("Cannot create %1/tls.").arg(dataDir));
-        certPath = dir.filePath(QStringLiteral("tls/server.crt"));
-        keyPath = dir.filePath(QStringLiteral("tls/server.key"));
-        if (!QFile::exists(certPath) || !QFile::exists(keyPath)) {
-            QFile::remove(certPath);
-            QFile::remove(keyPath);
-            QStringList dns{QStringLiteral("localhost")};
-            const QString host = QHostInfo::localHostName();
-            if (!host.isEmpty() && host != u"localhost")
-                dns << host;
-            auto made =
-                makeSelfSigned(dns, {QStringLiteral("127.0.0.1"), QStringLiteral("::1")}, 825);
-            if (!made)
-                return made.error();
-            constexpr auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-            if (auto s = writeFile(keyPath, made->second, ownerOnly); !s)
-                return s.error();
-            if (auto s = writeFile(certPath, made->first,
-                                   ownerOnly | QFileDevice::ReadGroup | QFileDevice::ReadOther);
-                !s)
-                return s.error();
-            generated = true;
-        }
-    }
-    auto certPem = readFile(certPath, QStringLiteral("TLS certificate"));
+    auto certPem = readFile(certFile, QStringLiteral("TLS certificate"));
     if (!certPem)
         return certPem.error();
-    auto keyPem = readFile(keyPath, QStringLiteral("TLS private key"));
+    auto keyPem = readFile(keyFile, QStringLiteral("TLS private key"));
     if (!keyPem)
         return keyPem.error();
-    auto identity = parse(*certPem, *keyPem, certPath, keyPath);
-    if (identity)
-        identity->generated = generated;
-    return identity;
+    return fromPem(*certPem, *keyPem, certFile, keyFile);
+}
+
+Status writeCertificate(const QString &path, const QByteArray &pem)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(pem) < 0 || !file.commit())
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    return {};
+}
+
+Status scrubFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Cannot overwrite %1: %2").arg(path, file.errorString()));
+    const QByteArray zeros(int(file.size()), '\0');
+    if (!file.seek(0) || file.write(zeros) != zeros.size() || !file.flush() ||
+        ::fsync(file.handle()) != 0)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Cannot overwrite %1: %2").arg(path, file.errorString()));
+    file.close();
+    if (!file.remove())
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("Cannot remove %1: %2").arg(path, file.errorString()));
+    return {};
 }
 
 QString fingerprint(const QSslCertificate &certificate)

@@ -1,31 +1,90 @@
 #include "Authenticator.h"
 
+#include "AddressAllowlist.h"
+#include "AppKeys.h"
+#include "AuditLog.h"
 #include "Crypto.h"
+#include "Ldap.h"
 #include "PasswordHasher.h"
+#include "storage/DirectoryStore.h"
+#include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
-#include "wire/Wire.h"
 
+#include <QJsonArray>
 #include <QLoggingCategory>
+
+#include <chrono>
 
 Q_LOGGING_CATEGORY(lcAuth, "bulwark.auth")
 
 namespace Bulwark {
 
+using namespace Qt::StringLiterals;
+
 namespace {
-constexpr auto kRememberFor = std::chrono::minutes(5);
 constexpr qsizetype kMaximumRemembered = 10000;
-// Until users, groups and permissions are enforced, only the built-in
-// administrator may sign in.
-const QString kAdministrator = Wire::AdministratorUser;
+constexpr qsizetype kMaximumUserName = 256;
+
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
 } // namespace
 
-Authenticator::Authenticator(StorageThread &storage, QObject *parent)
+QByteArray Credentials::sessionCookie() const
+{
+    // Cookie: a=1; __Host-bulwark_session=…; b=2
+    for (const QByteArray &part : cookie.split(';')) {
+        const QByteArray item = part.trimmed();
+        const qsizetype eq = item.indexOf('=');
+        if (eq > 0 && item.left(eq) == SessionCookieName.latin1())
+            return item.mid(eq + 1);
+    }
+    return {};
+}
+
+// One password check as it moves between the threads.
+struct Authenticator::PasswordCheck
+{
+    QString user;
+    QString password;
+    QHostAddress address;
+    QString method;
+    QByteArray cacheKey;
+    Done done;
+    // Read on the storage thread
+    LoginRecord record;
+    std::optional<DirectoryConfig> directory; // the user's directory
+    QList<DirectoryConfig> provisioning;      // for an unknown user
+    // Decided on the worker pool
+    bool verified = false;
+    bool unavailable = false;
+    QString unavailableMessage;
+    QString newHash;                    // a stronger rehash, to store
+    std::optional<DirectoryLogin> ldap; // what the directory said
+    QString provisionedFrom;            // directory that vouched for a new user
+};
+
+Authenticator::Authenticator(StorageThread &storage, const Vault &vault, const AuditLog &audit,
+                             const SecuritySettings &settings, QObject *parent)
     : QObject(parent)
     , m_storage(storage)
+    , m_vault(vault)
+    , m_audit(audit)
+    , m_settings(settings)
+    , m_sessions(settings.sessions)
+    , m_throttle(settings.lockout)
     , m_cacheKey(Crypto::randomBytes(32))
 {
     m_pool.setObjectName(QStringLiteral("bulwark-auth"));
     m_pool.setMaxThreadCount(qMax(2, QThread::idealThreadCount()));
+    m_purge.setInterval(std::chrono::minutes(1));
+    connect(&m_purge, &QTimer::timeout, this, [this]() {
+        m_sessions.purge();
+        m_remembered.removeIf([](const auto &entry) { return entry.value().expiry.hasExpired(); });
+    });
+    m_purge.start();
 }
 
 Authenticator::~Authenticator()
@@ -41,38 +100,97 @@ Error Authenticator::rejected()
                                     "sign in."));
 }
 
-void Authenticator::verifyAuthorization(const QByteArray &header, Done done)
+void Authenticator::audit(EntityStore &store, AuditRecord record) const
 {
-    const QByteArray trimmed = header.trimmed();
-    if (!trimmed.startsWith("Basic ") && !trimmed.startsWith("basic ")) {
-        done(makeError(ErrorCode::Unauthorized,
-                       QStringLiteral("Send credentials as HTTP Basic authentication "
-                                      "(Authorization: Basic …).")));
-        return;
-    }
-    const auto decoded = QByteArray::fromBase64Encoding(trimmed.mid(6).trimmed());
-    const qsizetype colon = decoded ? decoded.decoded.indexOf(':') : -1;
-    if (colon < 0) {
-        done(makeError(ErrorCode::Unauthorized,
-                       QStringLiteral("The Basic credentials are malformed: expected "
-                                      "base64(user:password).")));
-        return;
-    }
-    verifyPassword(QString::fromUtf8(decoded.decoded.left(colon)),
-                   QString::fromUtf8(decoded.decoded.mid(colon + 1)), std::move(done));
+    if (auto s = m_audit.append(store, std::move(record)); !s)
+        qCWarning(lcAuth).noquote() << "Could not write the audit record:" << s.error().message;
 }
 
-void Authenticator::verifyPassword(const QString &user, const QString &password, Done done)
+void Authenticator::authenticate(const Credentials &credentials, Done done)
 {
-    const QByteArray key = Crypto::hmacSha256(m_cacheKey, user.toUtf8() + '\0' + password.toUtf8());
-    if (auto it = m_remembered.constFind(key); it != m_remembered.cend()) {
-        if (!it->expiry.hasExpired()) {
-            done(it->user);
+    const QByteArray authorization = credentials.authorization.trimmed();
+    if (!authorization.isEmpty()) {
+        const qsizetype space = authorization.indexOf(' ');
+        const QByteArray scheme = authorization.left(space).toLower();
+        const QByteArray value = space > 0 ? authorization.mid(space + 1).trimmed() : QByteArray();
+        if (scheme == "basic") {
+            const auto decoded = QByteArray::fromBase64Encoding(value);
+            const qsizetype colon = decoded ? decoded.decoded.indexOf(':') : -1;
+            if (colon < 0) {
+                done(makeError(ErrorCode::Unauthorized,
+                               QStringLiteral("The Basic credentials are malformed: expected "
+                                              "base64(user:password).")));
+                return;
+            }
+            verifyPassword(QString::fromUtf8(decoded.decoded.left(colon)),
+                           QString::fromUtf8(decoded.decoded.mid(colon + 1)), credentials.address,
+                           QStringLiteral("basic"), std::move(done));
             return;
         }
-        m_remembered.erase(it);
+        if (scheme == "bearer") {
+            if (value.startsWith(Sessions::TokenPrefix.latin1())) {
+                const auto session = m_sessions.use(value);
+                if (!session) {
+                    done(makeError(ErrorCode::Unauthorized,
+                                   QStringLiteral("The session has ended (signed out, timed out, "
+                                                  "or the server restarted); sign in again.")));
+                    return;
+                }
+                done(Identity{session->user, QStringLiteral("session"), {}, value, {}});
+                return;
+            }
+            verifyAppKey(value, credentials.address, std::move(done));
+            return;
+        }
+        done(makeError(ErrorCode::Unauthorized,
+                       QStringLiteral("Unsupported Authorization scheme: use Basic, or Bearer with "
+                                      "a session token or an app key.")));
+        return;
     }
+    if (!credentials.appKey.isEmpty()) {
+        verifyAppKey(credentials.appKey.trimmed(), credentials.address, std::move(done));
+        return;
+    }
+    const QByteArray cookie = credentials.sessionCookie();
+    if (!cookie.isEmpty()) {
+        const auto session = m_sessions.use(cookie);
+        if (!session) {
+            done(makeError(ErrorCode::Unauthorized,
+                           QStringLiteral("The session has ended (signed out, timed out, or the "
+                                          "server restarted); sign in again.")));
+            return;
+        }
+        done(Identity{session->user, QStringLiteral("cookie"), {}, cookie, session->csrfToken});
+        return;
+    }
+    done(makeError(ErrorCode::Unauthorized,
+                   QStringLiteral("Sign in: send HTTP Basic credentials, a session token "
+                                  "(POST /api/auth/login), or an app key.")));
+}
 
+// ---- Passwords ------------------------------------------------------------
+
+void Authenticator::verifyPassword(const QString &user, const QString &password,
+                                   const QHostAddress &address, const QString &method, Done done)
+{
+    if (const int wait = m_throttle.retryAfter(address); wait > 0) {
+        done(makeError(ErrorCode::TooManyRequests,
+                       QStringLiteral("Too many failed sign-ins from your address; try again in "
+                                      "%1 seconds.")
+                           .arg(wait)));
+        return;
+    }
+    const QByteArray cacheKey =
+        Crypto::hmacSha256(m_cacheKey, user.toUtf8() + '\0' + password.toUtf8());
+    if (method == u"basic") {
+        if (auto it = m_remembered.constFind(cacheKey); it != m_remembered.cend()) {
+            if (!it->expiry.hasExpired()) {
+                done(Identity{it->user, method, {}, {}, {}});
+                return;
+            }
+            m_remembered.erase(it);
+        }
+    }
     if (m_inFlight >= MaximumInFlight) {
         done(makeError(ErrorCode::Unavailable,
                        QStringLiteral("The server is busy checking other sign-ins; try again in "
@@ -80,50 +198,372 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
         return;
     }
     ++m_inFlight;
-    m_storage.run<Result<QString>>(
-        [user](EntityStore &store) -> Result<QString> {
-            if (user != kAdministrator)
-                return QString();
-            auto u = store.user(user);
-            if (!u)
-                return u.error().code == ErrorCode::NotFound ? Result<QString>(QString())
-                                                             : Result<QString>(u.error());
-            if (!u->enabled)
-                return QString();
-            return store.passwordHash(user);
+    auto check = std::make_shared<PasswordCheck>();
+    check->user = user.left(kMaximumUserName);
+    check->password = password;
+    check->address = address;
+    check->method = method;
+    check->cacheKey = cacheKey;
+    check->done = std::move(done);
+
+    // 1. Storage: the user's sign-in state and, for directory users, their
+    //    directory (bind password opened through the vault).
+    const Vault *vault = &m_vault;
+    m_storage.run<Status>(
+        [check, vault](EntityStore &store) -> Status {
+            LoginStore logins(store.database());
+            auto record = logins.record(check->user, now());
+            if (!record)
+                return record.error();
+            check->record = *record;
+            DirectoryStore directories(store.database(), *vault);
+            if (record->exists && record->authSource != LocalAuthSource) {
+                auto directory = directories.get(record->authSource);
+                if (!directory)
+                    return directory.error().code == ErrorCode::NotFound ? Status()
+                                                                         : directory.error();
+                check->directory = directory->config;
+            } else if (!record->exists) {
+                auto all = directories.list();
+                if (!all)
+                    return all.error();
+                for (const DirectoryService &d : *all) {
+                    if (!d.config.enabled || !d.config.provisionUsers)
+                        continue;
+                    auto withPassword = directories.get(d.config.name);
+                    if (!withPassword)
+                        return withPassword.error();
+                    check->provisioning.append(withPassword->config);
+                }
+            }
+            return {};
         },
         this,
-        [this, user, password, key, done = std::move(done)](Result<QString> stored) mutable {
-            if (!stored) {
+        [this, check](Status read) {
+            if (!read) {
                 --m_inFlight;
-                done(stored.error());
+                check->done(read.error());
                 return;
             }
-            // Unknown users and users without a password verify against a
-            // decoy, so that they take as long as a wrong password.
-            const QString hash = stored->isEmpty() ? PasswordHasher::decoyHash() : *stored;
-            const bool known = !stored->isEmpty();
-            m_pool.start([this, user, password, hash, known, key, done = std::move(done)]() {
-                const bool ok = PasswordHasher::verify(password, hash) && known;
-                QMetaObject::invokeMethod(this, [this, ok, user, key, done]() {
-                    --m_inFlight;
-                    if (!ok) {
-                        qCInfo(lcAuth) << "Sign-in refused for" << user.left(64);
-                        done(rejected());
-                        return;
-                    }
-                    if (m_remembered.size() >= kMaximumRemembered)
-                        m_remembered.clear();
-                    m_remembered.insert(key, {user, QDeadlineTimer(kRememberFor)});
-                    done(user);
-                });
-            });
+            checkPassword(check);
         });
+}
+
+void Authenticator::checkPassword(std::shared_ptr<PasswordCheck> check)
+{
+    // 2. Worker pool: the slow part (Argon2id, or the directory).
+    const auto parameters = PasswordHasher::Parameters::from(m_settings.passwords);
+    m_pool.start([this, check, parameters]() {
+        const LoginRecord &r = check->record;
+        if (r.exists && r.authSource != LocalAuthSource) {
+            // A directory user: never a local password, even if one is stored.
+            if (!check->directory || !check->directory->enabled) {
+                // Its directory is gone or off: the same work as a wrong password.
+                [[maybe_unused]] const bool decoy =
+                    PasswordHasher::verify(check->password, PasswordHasher::decoyHash(parameters));
+            } else {
+                auto login = Ldap::authenticate(*check->directory, check->user, check->password);
+                if (login) {
+                    check->verified = true;
+                    check->ldap = *login;
+                } else if (login.error().code == ErrorCode::Unavailable) {
+                    check->unavailable = true;
+                    check->unavailableMessage = login.error().message;
+                }
+            }
+        } else if (!r.exists && !check->provisioning.isEmpty()) {
+            // Just-in-time provisioning: the first directory that knows the user.
+            for (const DirectoryConfig &d : check->provisioning) {
+                auto login = Ldap::authenticate(d, check->user, check->password);
+                if (login) {
+                    check->verified = true;
+                    check->ldap = *login;
+                    check->provisionedFrom = d.name;
+                    break;
+                }
+                if (login.error().code == ErrorCode::Unavailable) {
+                    check->unavailable = true;
+                    check->unavailableMessage = login.error().message;
+                }
+            }
+            if (check->verified)
+                check->unavailable = false;
+        } else {
+            // Local, unknown, or without a password: the same work for each.
+            const bool known = r.exists && !r.passwordHash.isEmpty();
+            const QString &hash = known ? r.passwordHash : PasswordHasher::decoyHash(parameters);
+            check->verified = PasswordHasher::verify(check->password, hash) && known;
+            if (check->verified && PasswordHasher::needsRehash(hash, parameters)) {
+                if (auto stronger = PasswordHasher::hash(check->password, parameters))
+                    check->newHash = *stronger;
+            }
+        }
+        check->password.clear();
+        QMetaObject::invokeMethod(this, [this, check]() { finishPassword(check); });
+    });
+}
+
+void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
+{
+    const LoginRecord &r = check->record;
+    if (check->unavailable && !check->verified) {
+        --m_inFlight;
+        qCWarning(lcAuth).noquote()
+            << "Directory unavailable for a sign-in:" << check->unavailableMessage;
+        check->done(makeError(ErrorCode::Unavailable,
+                              QStringLiteral("The directory service that checks this account "
+                                             "cannot be reached; try again later or ask an "
+                                             "administrator.")));
+        return;
+    }
+    // Verified, but the account may not sign in now.
+    const bool provisioning = !r.exists && !check->provisionedFrom.isEmpty();
+    const bool allowed = check->verified && (provisioning || (r.enabled && !r.locked));
+    const QString why = !check->verified              ? QStringLiteral("wrong-credentials")
+                        : r.locked                    ? QStringLiteral("locked")
+                        : !r.enabled && !provisioning ? QStringLiteral("disabled")
+                                                      : QString();
+    if (!allowed)
+        m_throttle.recordFailure(check->address);
+
+    // 3. Storage: count the outcome, store a rehash or a provisioned user,
+    //    and audit it.
+    const LockoutSettings lockout = m_settings.lockout;
+    struct Outcome
+    {
+        bool lockedNow = false;
+        Status status;
+        std::optional<QSet<QString>> administrators;
+    };
+    m_storage.run<Outcome>(
+        [this, check, allowed, why, provisioning, lockout](EntityStore &store) -> Outcome {
+            Outcome outcome;
+            LoginStore logins(store.database());
+            const QDateTime time = now();
+            const QString source = check->address.toString();
+            outcome.status = store.inTransaction([&]() -> Status {
+                if (!allowed) {
+                    if (check->record.exists && why == u"wrong-credentials") {
+                        auto locked = logins.recordFailure(check->user, time, lockout);
+                        if (!locked)
+                            return locked.error();
+                        outcome.lockedNow = *locked;
+                    }
+                    audit(store,
+                          AuditRecord{0,
+                                      time,
+                                      check->user,
+                                      source,
+                                      QString(Audit::Auth),
+                                      QStringLiteral("login"),
+                                      u"Users/"_s + check->user,
+                                      QString(Audit::Failure),
+                                      QJsonObject{{u"method"_s, check->method}, {u"reason"_s, why}},
+                                      {},
+                                      {}});
+                    if (outcome.lockedNow)
+                        audit(store,
+                              AuditRecord{
+                                  0,
+                                  time,
+                                  QStringLiteral("system"),
+                                  source,
+                                  QString(Audit::Auth),
+                                  QStringLiteral("lockout"),
+                                  u"Users/"_s + check->user,
+                                  QString(Audit::Success),
+                                  QJsonObject{{u"failures"_s, lockout.threshold},
+                                              {u"windowSeconds"_s, lockout.windowSeconds},
+                                              {u"durationSeconds"_s, lockout.durationSeconds}},
+                                  {},
+                                  {}});
+                    return {};
+                }
+                if (provisioning) {
+                    User user;
+                    user.name = check->user;
+                    user.description =
+                        QStringLiteral("From directory %1").arg(check->provisionedFrom);
+                    user.authSource = check->provisionedFrom;
+                    user.created = user.modified = time;
+                    if (auto s = store.createUser(user, QString()); !s)
+                        return s;
+                    QStringList joined;
+                    for (const QString &groupName : check->ldap->platformGroups) {
+                        auto group = store.group(groupName);
+                        if (!group) {
+                            qCWarning(lcAuth).noquote()
+                                << "Directory group mapping names" << groupName
+                                << "which is not a platform group; skipped.";
+                            continue;
+                        }
+                        group->members.append(GroupMember{MemberKind::User, user.name});
+                        group->modified = time;
+                        if (auto s = store.updateGroup(*group); !s)
+                            return s;
+                        joined << groupName;
+                    }
+                    audit(store, AuditRecord{
+                                     0,
+                                     time,
+                                     QStringLiteral("system"),
+                                     source,
+                                     QString(Audit::UserCategory),
+                                     QStringLiteral("provision"),
+                                     u"Users/"_s + user.name,
+                                     QString(Audit::Success),
+                                     QJsonObject{{u"directory"_s, check->provisionedFrom},
+                                                 {u"groups"_s, QJsonArray::fromStringList(joined)}},
+                                     {},
+                                     {}});
+                }
+                if (!check->newHash.isEmpty()) {
+                    if (auto s = store.setPasswordHash(check->user, check->newHash); !s)
+                        return s;
+                }
+                if (auto s = logins.recordSuccess(check->user, time, source); !s)
+                    return s;
+                QJsonObject details{{u"method"_s, check->method}};
+                if (!check->newHash.isEmpty())
+                    details.insert(u"rehashed"_s, true);
+                if (check->ldap)
+                    details.insert(u"directory"_s, provisioning ? check->provisionedFrom
+                                                                : check->record.authSource);
+                audit(store, AuditRecord{0,
+                                         time,
+                                         check->user,
+                                         source,
+                                         QString(Audit::Auth),
+                                         QStringLiteral("login"),
+                                         u"Users/"_s + check->user,
+                                         QString(Audit::Success),
+                                         details,
+                                         {},
+                                         {}});
+                return {};
+            });
+            if (outcome.status && allowed && provisioning) {
+                // Mapped groups may have made the new user an administrator.
+                if (auto admins = logins.administrators())
+                    outcome.administrators = *admins;
+            }
+            return outcome;
+        },
+        this,
+        [this, check, allowed, provisioning](Outcome outcome) {
+            --m_inFlight;
+            if (!outcome.status) {
+                check->done(outcome.status.error());
+                return;
+            }
+            if (outcome.lockedNow)
+                qCWarning(lcAuth).noquote()
+                    << "Locked the account" << check->user.left(64)
+                    << "after repeated failed sign-ins from" << check->address.toString();
+            if (!allowed) {
+                qCInfo(lcAuth).noquote() << "Sign-in refused for" << check->user.left(64) << "from"
+                                         << check->address.toString();
+                check->done(rejected());
+                return;
+            }
+            if (outcome.administrators)
+                m_administrators = *outcome.administrators;
+            if (provisioning)
+                qCInfo(lcAuth).noquote()
+                    << "Created user" << check->user << "from directory" << check->provisionedFrom;
+            if (check->method == u"basic" && m_settings.sessions.basicCacheSeconds > 0) {
+                if (m_remembered.size() >= kMaximumRemembered)
+                    m_remembered.clear();
+                m_remembered.insert(check->cacheKey,
+                                    {check->user, QDeadlineTimer(std::chrono::seconds(
+                                                      m_settings.sessions.basicCacheSeconds))});
+            }
+            check->done(Identity{check->user, check->method, {}, {}, {}});
+        });
+}
+
+// ---- App keys -------------------------------------------------------------
+
+void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &address, Done done)
+{
+    if (!AppKeys::looksLikeSecret(secret)) {
+        done(makeError(ErrorCode::Unauthorized,
+                       QStringLiteral("The application key is not valid.")));
+        return;
+    }
+    // One read on the storage thread: the key, its state and allowlist, its
+    // user; the use is recorded (now and then, and from a new address at
+    // once, audited).
+    m_storage.run<Result<Identity>>(
+        [this, secret, address](EntityStore &store) -> Result<Identity> {
+            const QDateTime time = now();
+            const QString source = AddressAllowlist::unmapped(address).toString();
+            Result<Identity> outcome = makeError(ErrorCode::Internal, QString());
+            const Status status = store.inTransaction([&]() -> Status {
+                auto use = AppKeys::authenticate(store.database(), secret, address, time);
+                if (!use) {
+                    if (use.error().code == ErrorCode::Forbidden)
+                        audit(store,
+                              AuditRecord{0,
+                                          time,
+                                          QString(),
+                                          source,
+                                          QString(Audit::AppKey),
+                                          QStringLiteral("use"),
+                                          QStringLiteral("ApplicationKeys"),
+                                          QString(Audit::Denied),
+                                          QJsonObject{{u"reason"_s, u"address not allowed"_s}},
+                                          {},
+                                          {}});
+                    // A refusal is an answer, not a failed transaction.
+                    outcome = use.error().code == ErrorCode::Forbidden
+                                  ? Result<Identity>(
+                                        makeError(ErrorCode::Unauthorized, use.error().message))
+                                  : Result<Identity>(use.error());
+                    return {};
+                }
+                auto user = LoginStore(store.database()).record(use->key.user, time);
+                if (!user)
+                    return user.error();
+                if (!user->exists || !user->enabled) {
+                    outcome = makeError(ErrorCode::Unauthorized,
+                                        QStringLiteral("The application key's user cannot sign "
+                                                       "in."));
+                    return {};
+                }
+                if (use->newAddress)
+                    audit(store, AuditRecord{0,
+                                             time,
+                                             use->key.user,
+                                             source,
+                                             QString(Audit::AppKey),
+                                             QStringLiteral("use-from-new-address"),
+                                             u"ApplicationKeys/"_s + use->key.name,
+                                             QString(Audit::Success),
+                                             {},
+                                             {},
+                                             {}});
+                outcome = Identity{use->key.user, QStringLiteral("appkey"), use->key.name, {}, {}};
+                return {};
+            });
+            if (!status)
+                return status.error();
+            return outcome;
+        },
+        this, std::move(done));
+}
+
+bool Authenticator::endSession(const QByteArray &token)
+{
+    const bool ended = m_sessions.end(token);
+    Q_EMIT sessionEnded(token);
+    return ended;
 }
 
 void Authenticator::forgetUser(const QString &user)
 {
     m_remembered.removeIf([&](const auto &entry) { return entry.value().user == user; });
+    m_sessions.endAllOf(user);
     Q_EMIT credentialsChanged(user);
 }
 

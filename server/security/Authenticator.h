@@ -1,22 +1,64 @@
-// Checks credentials without blocking the I/O thread: the stored hash is
-// read on the storage thread, the key derivation runs on a worker pool, and
-// the answer comes back on the caller's thread. A successful check is
-// remembered for a few minutes under an HMAC of the credentials (never the
-// password itself), so scripts sending Basic on every request stay fast.
+// Every way in: HTTP Basic, session tokens (bearer or cookie), app keys, and
+// the password check behind sign-in, local (Argon2id) or delegated to an LDAP
+// directory. Nothing here blocks the I/O thread: stored state is read on the
+// storage thread, hashing and LDAP run on a worker pool, and the answer comes
+// back on the caller's thread.
+//
+// Failed sign-ins never say whether the user exists: one message, one status,
+// and the same work (a decoy hash) for unknown users. Failures are counted
+// per account (lockout) and per client address (throttle), and audited.
 #pragma once
 
+#include "LoginThrottle.h"
+#include "SecuritySettings.h"
+#include "Sessions.h"
 #include "core/Result.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
+#include <QSet>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
 
 namespace Bulwark {
 
+class AuditLog;
+class EntityStore;
 class StorageThread;
+class Vault;
+struct AuditRecord;
+
+// Who a request acts as, and how it proved it.
+struct Identity
+{
+    QString user;
+    QString method;          // "basic", "session", "cookie", "appkey" or "password"
+    QString appKey;          // the key's name, for "appkey"
+    QByteArray sessionToken; // for "session" and "cookie"
+    QByteArray csrfToken;    // for "cookie": writes must echo it in X-CSRF-Token
+};
+
+// The credentials a request carries.
+struct Credentials
+{
+    QByteArray authorization; // Authorization header
+    QByteArray appKey;        // appKey header
+    QByteArray cookie;        // Cookie header
+    QHostAddress address;     // the client
+
+    [[nodiscard]] bool isEmpty() const
+    {
+        return authorization.isEmpty() && appKey.isEmpty() && sessionCookie().isEmpty();
+    }
+    // The value of the session cookie, or empty.
+    [[nodiscard]] QByteArray sessionCookie() const;
+};
+
+inline constexpr QLatin1StringView SessionCookieName{"__Host-bulwark_session"};
 
 class Authenticator final : public QObject
 {
@@ -24,27 +66,47 @@ class Authenticator final : public QObject
     Q_DISABLE_COPY_MOVE(Authenticator)
 
 public:
-    using Done = std::function<void(Result<QString> user)>;
+    using Done = std::function<void(Result<Identity>)>;
 
-    explicit Authenticator(StorageThread &storage, QObject *parent = nullptr);
+    Authenticator(StorageThread &storage, const Vault &vault, const AuditLog &audit,
+                  const SecuritySettings &settings, QObject *parent = nullptr);
     ~Authenticator() override;
 
-    // header is the value of an Authorization header ("Basic …").
-    void verifyAuthorization(const QByteArray &header, Done done);
-    void verifyPassword(const QString &user, const QString &password, Done done);
-    // Drops remembered checks of user (password changed, user disabled or
-    // deleted) and tells open sessions to end.
+    // Any of the request credential forms.
+    void authenticate(const Credentials &credentials, Done done);
+    // A user name and password (sign-in, Basic, edge devices). method is
+    // recorded in the identity and the audit log.
+    void verifyPassword(const QString &user, const QString &password, const QHostAddress &address,
+                        const QString &method, Done done);
+    // An app key secret ("bwk_…").
+    void verifyAppKey(const QByteArray &secret, const QHostAddress &address, Done done);
+
+    [[nodiscard]] Sessions &sessions() { return m_sessions; }
+    [[nodiscard]] const SecuritySettings &settings() const { return m_settings; }
+
+    // Members of Administrators, directly or nested; refreshed by the API
+    // after every change of users or groups.
+    [[nodiscard]] bool isAdministrator(const QString &user) const
+    {
+        return m_administrators.contains(user);
+    }
+    void setAdministrators(QSet<QString> users) { m_administrators = std::move(users); }
+
+    // Password changed, user disabled or deleted: remembered checks and
+    // sessions end, live connections are told (credentialsChanged).
     void forgetUser(const QString &user);
+    // Logout: the session ends, and so do live streams opened with it.
+    bool endSession(const QByteArray &token);
 
     // Checks waiting for or running on the worker pool; past this, new
     // checks are refused as Unavailable instead of queueing without bound.
     static constexpr int MaximumInFlight = 64;
 
+    [[nodiscard]] static Error rejected();
+
 Q_SIGNALS:
     void credentialsChanged(const QString &user);
-
-public:
-    [[nodiscard]] static Error rejected();
+    void sessionEnded(const QByteArray &token);
 
 private:
     struct Remembered
@@ -52,11 +114,23 @@ private:
         QString user;
         QDeadlineTimer expiry;
     };
+    struct PasswordCheck;
+
+    void checkPassword(std::shared_ptr<PasswordCheck> check);
+    void finishPassword(std::shared_ptr<PasswordCheck> check);
+    void audit(EntityStore &store, AuditRecord record) const;
 
     StorageThread &m_storage;
+    const Vault &m_vault;
+    const AuditLog &m_audit;
+    SecuritySettings m_settings;
+    Sessions m_sessions;
+    LoginThrottle m_throttle;
     QThreadPool m_pool;
+    QTimer m_purge;
     QByteArray m_cacheKey; // random per process
     QHash<QByteArray, Remembered> m_remembered;
+    QSet<QString> m_administrators;
     int m_inFlight = 0;
 };
 

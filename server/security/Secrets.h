@@ -26,9 +26,8 @@ class Vault;
 // The certificate and key to serve: --tls-cert/--tls-key when given, or the
 // self-signed identity made on first start (private key sealed in the
 // database, certificate in DATA-DIR/tls/server.crt).
-[[nodiscard]] Result<Certificates::Identity> loadTlsIdentity(const ServerConfig &config,
-                                                             StorageThread &storage,
-                                                             const Vault &vault);
+[[nodiscard]] Result<Certificates::Identity>
+loadTlsIdentity(const ServerConfig &config, StorageThread &storage, const Vault &vault);
 
 // bulwark --rotate-master-key: a new master key re-wraps the data keys; the
 // data itself is not re-encrypted. Returns a line saying what was done.

@@ -2,103 +2,131 @@
 
 #include "Crypto.h"
 
-#include <QFile>
-#include <QFileInfo>
-
-#include <fcntl.h>
-#include <unistd.h>
+#include <QtEndian>
 
 namespace Bulwark {
 
 namespace {
-constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+
+const QString kMacPurpose = QStringLiteral("mac");
+
+// Length-prefixed, so that ("ab", "c") and ("a", "bc") never share an AAD.
+QByteArray placeData(const SealContext &where)
+{
+    QByteArray aad("bulwark v2");
+    for (const QString *part : {&where.table, &where.column, &where.row}) {
+        const QByteArray utf8 = part->toUtf8();
+        char length[4];
+        qToBigEndian(quint32(utf8.size()), length);
+        aad.append(length, 4).append(utf8);
+    }
+    return aad;
 }
 
-Result<Vault> Vault::openKeyFile(const QString &path, KeyFile mode)
+QByteArray wrapData(const QString &purpose)
 {
-    QFile file(path);
-    if (!file.exists() && mode == KeyFile::MustExist)
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("The master key file %1 is missing, but the database "
-                                        "already holds data encrypted with it. Restore the key "
-                                        "file from your backup, or point --master-key-file at "
-                                        "it.")
-                             .arg(path));
-    if (!file.exists()) {
-        // NewOnly with permissions: the file never exists with wider access.
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly))
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("Cannot create the master key file %1: %2")
-                                 .arg(path, file.errorString()));
-        const QByteArray key = Crypto::randomBytes(Crypto::AesKeySize);
-        if (file.write(key.toBase64() + '\n') < 0 || !file.flush() || ::fsync(file.handle()) != 0)
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("Cannot write the master key file %1: %2")
-                                 .arg(path, file.errorString()));
-        file.close();
-        // The directory entry too, so that the key outlives a power cut.
-        if (const int dir = ::open(QFile::encodeName(QFileInfo(path).absolutePath()).constData(),
-                                   O_RDONLY | O_DIRECTORY);
-            dir >= 0) {
-            ::fsync(dir);
-            ::close(dir);
-        }
-        return Vault(key);
-    }
-    if ((QFileInfo(path).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
-                                          QFileDevice::WriteGroup | QFileDevice::WriteOther)))
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("The master key file %1 is readable or writable by other "
-                                        "users; run chmod 600 on it and start again.")
-                             .arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::Internal, QStringLiteral("Cannot read the master key file "
-                                                             "%1: %2")
-                                                  .arg(path, file.errorString()));
-    const QByteArray key = QByteArray::fromBase64(file.readAll().trimmed());
-    if (key.size() != Crypto::AesKeySize)
+    return QByteArray("bulwark data key", 17) + purpose.toUtf8();
+}
+
+Error cannotOpen()
+{
+    // Deliberately vague about which check failed: the place, the key or
+    // the bytes; none of them is the caller's to probe.
+    return makeError(ErrorCode::Internal,
+                     QStringLiteral("An encrypted value does not open: it was changed, moved to "
+                                    "another place, or sealed under other keys."));
+}
+
+} // namespace
+
+const QStringList &Vault::purposes()
+{
+    static const QStringList list{QStringLiteral("property_values"),
+                                  QStringLiteral("directory_services"), QStringLiteral("secrets"),
+                                  kMacPurpose};
+    return list;
+}
+
+QString Vault::masterKeyId(const QByteArray &masterKey)
+{
+    return QString::fromLatin1(
+        Crypto::hmacSha256(masterKey, "bulwark master key id").left(8).toHex());
+}
+
+QByteArray Vault::newKey()
+{
+    return Crypto::randomBytes(Crypto::AesKeySize);
+}
+
+Result<Vault::WrappedKey> Vault::wrap(const QByteArray &masterKey, const QString &purpose,
+                                      const QByteArray &dataKey)
+{
+    auto wrapped = Crypto::aesGcmEncrypt(masterKey, dataKey, wrapData(purpose));
+    if (!wrapped)
+        return wrapped.error();
+    return WrappedKey{purpose, QString::fromLatin1(wrapped->toBase64()), masterKeyId(masterKey)};
+}
+
+Result<QByteArray> Vault::unwrap(const QByteArray &masterKey, const WrappedKey &key)
+{
+    auto plain = Crypto::aesGcmDecrypt(masterKey, QByteArray::fromBase64(key.wrapped.toLatin1()),
+                                       wrapData(key.purpose));
+    if (!plain || plain->size() != Crypto::AesKeySize)
         return makeError(
             ErrorCode::Internal,
-            QStringLiteral("The master key file %1 does not hold a 256-bit key.").arg(path));
-    return Vault(key);
+            QStringLiteral("The master key does not open the data key '%1'.").arg(key.purpose));
+    return *plain;
 }
-
-namespace {
-QString aad(const SealContext &where)
-{
-    return where.table + u'\0' + where.column + u'\0' + where.row;
-}
-} // namespace
 
 Result<QString> Vault::seal(const QByteArray &plaintext, const SealContext &where) const
 {
-    return seal(plaintext, aad(where));
+    const auto key = m_keys.constFind(where.table);
+    if (key == m_keys.cend())
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("The vault has no data key for the table '%1'.").arg(where.table));
+    auto sealed = Crypto::aesGcmEncrypt(*key, plaintext, placeData(where));
+    if (!sealed)
+        return sealed.error();
+    return QString(QStringLiteral("v2:") + QString::fromLatin1(sealed->toBase64()));
 }
 
 Result<QByteArray> Vault::open(const QString &sealed, const SealContext &where) const
 {
-    return open(sealed, aad(where));
+    const QByteArray bytes = QByteArray::fromBase64(sealed.mid(3).toLatin1());
+    if (sealed.startsWith(u"v1:"))
+        return openLegacy(bytes, where);
+    if (!sealed.startsWith(u"v2:"))
+        return makeError(ErrorCode::Internal, QStringLiteral("Unknown encrypted value format."));
+    const auto key = m_keys.constFind(where.table);
+    if (key == m_keys.cend())
+        return cannotOpen();
+    auto plain = Crypto::aesGcmDecrypt(*key, bytes, placeData(where));
+    if (!plain)
+        return cannotOpen();
+    return plain;
+}
+
+Result<QByteArray> Vault::openLegacy(const QByteArray &sealed, const SealContext &where) const
+{
+    // The foundation sealed PASSWORD values directly under the master key,
+    // bound to "Things/<thing>/<property>"; that key is now a data key.
+    const auto key = m_keys.constFind(LegacyPurpose);
+    if (key == m_keys.cend() || where.table != u"property_values" || where.column != u"value")
+        return cannotOpen();
+    auto plain =
+        Crypto::aesGcmDecrypt(*key, sealed, (QStringLiteral("Things/") + where.row).toUtf8());
+    if (!plain)
+        return cannotOpen();
+    return plain;
 }
 
 Result<QByteArray> Vault::macKey(const QString &purpose) const
 {
-    return Crypto::hmacSha256(m_key, "bulwark mac key\0" + purpose.toUtf8());
-}
-
-Result<QString> Vault::seal(const QByteArray &plaintext, const QString &context) const
-{
-    auto sealed = Crypto::aesGcmEncrypt(m_key, plaintext, context.toUtf8());
-    if (!sealed)
-        return sealed.error();
-    return QString(QStringLiteral("v1:") + QString::fromLatin1(sealed->toBase64()));
-}
-
-Result<QByteArray> Vault::open(const QString &sealed, const QString &context) const
-{
-    if (!sealed.startsWith(u"v1:"))
-        return makeError(ErrorCode::Internal, QStringLiteral("Unknown encrypted value format."));
-    return Crypto::aesGcmDecrypt(m_key, QByteArray::fromBase64(sealed.mid(3).toLatin1()),
-                                 context.toUtf8());
+    const auto key = m_keys.constFind(kMacPurpose);
+    if (key == m_keys.cend())
+        return makeError(ErrorCode::Internal, QStringLiteral("The vault has no MAC data key."));
+    return Crypto::hmacSha256(*key, QByteArray("bulwark mac key", 16) + purpose.toUtf8());
 }
 
 } // namespace Bulwark

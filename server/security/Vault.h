@@ -1,13 +1,18 @@
-// Encrypts sensitive values at rest (PASSWORD property values, and later
-// keys and files) with AES-256-GCM under a master key. For now the master
-// key lives in a 0600 file; the identity work moves it into the OS keychain
-// and adds wrapped data keys.
+// Encrypts secrets at rest with AES-256-GCM under per-purpose data keys.
+// Each data key is random, wrapped by the master key and kept in the
+// data_keys table; the vault holds only the unwrapped data keys, never the
+// master key, so a running server keeps working across a master key
+// rotation. Finding the master key is Secrets.cpp's job.
 #pragma once
 
 #include "core/Result.h"
+#include "storage/SecretStore.h"
 
 #include <QByteArray>
+#include <QHash>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace Bulwark {
 
@@ -22,15 +27,31 @@ struct SealContext
 class Vault final
 {
 public:
-    enum class KeyFile
-    {
-        CreateIfMissing,
-        MustExist
-    };
+    // A data key as kept in the database: base64 of the AES-GCM wrapping by
+    // the master key whose id is masterKeyId.
+    using WrappedKey = SecretStore::WrappedKey;
 
-    // Loads the key file, or creates it (0600, 32 random bytes, synced to
-    // disk) when it is missing and mode allows.
-    [[nodiscard]] static Result<Vault> openKeyFile(const QString &path, KeyFile mode);
+    // The purposes every database has a data key for: the tables that hold
+    // sealed values, plus the key that MAC keys derive from.
+    [[nodiscard]] static const QStringList &purposes();
+    // Kept only for databases that predate data keys: the old master key,
+    // which opens values in the "v1:" format.
+    static inline const QString LegacyPurpose = QStringLiteral("legacy-v1");
+
+    // First 8 bytes of HMAC-SHA256(master, "bulwark master key id") as hex:
+    // names a master key in the database and in messages without revealing it.
+    [[nodiscard]] static QString masterKeyId(const QByteArray &masterKey);
+    [[nodiscard]] static QByteArray newKey(); // 256 random bits
+    [[nodiscard]] static Result<WrappedKey> wrap(const QByteArray &masterKey,
+                                                 const QString &purpose, const QByteArray &dataKey);
+    // Fails when the master key is not the one that wrapped it.
+    [[nodiscard]] static Result<QByteArray> unwrap(const QByteArray &masterKey,
+                                                   const WrappedKey &key);
+
+    // A vault over unwrapped data keys (purpose → key).
+    explicit Vault(QHash<QString, QByteArray> dataKeys)
+        : m_keys(std::move(dataKeys))
+    {}
 
     // Seals plaintext for one place in the database. The place is the
     // additional authenticated data, so a ciphertext copied into another row
@@ -41,15 +62,11 @@ public:
     // stable across restarts and master key rotations.
     [[nodiscard]] Result<QByteArray> macKey(const QString &purpose) const;
 
-    // Legacy form, to be removed by the data key work.
-    [[nodiscard]] Result<QString> seal(const QByteArray &plaintext, const QString &context) const;
-    [[nodiscard]] Result<QByteArray> open(const QString &sealed, const QString &context) const;
-
 private:
-    explicit Vault(QByteArray key)
-        : m_key(std::move(key))
-    {}
-    QByteArray m_key;
+    [[nodiscard]] Result<QByteArray> openLegacy(const QByteArray &sealed,
+                                                const SealContext &where) const;
+
+    QHash<QString, QByteArray> m_keys;
 };
 
 } // namespace Bulwark

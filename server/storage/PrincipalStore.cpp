@@ -25,32 +25,56 @@ QString kindText(MemberKind kind)
 
 // ---- Users ----------------------------------------------------------------
 
+namespace {
+
+// Columns in the order of the SELECTs below.
+
+User userFromRow(const QSqlQuery &q, const QDateTime &now)
+{
+    User u;
+    u.name = q.value(0).toString();
+    u.description = q.value(1).toString();
+    u.enabled = q.value(2).toInt() != 0;
+    u.created = Sql::fromText(q.value(3));
+    u.modified = Sql::fromText(q.value(4));
+    u.authSource = q.value(5).toString();
+    u.lockedUntil = q.value(7).isNull() ? QDateTime() : Sql::fromText(q.value(7));
+    // A lock with an end in the past has lapsed.
+    u.locked = q.value(6).toInt() != 0 && (u.lockedUntil.isNull() || u.lockedUntil > now);
+    if (!u.locked)
+        u.lockedUntil = QDateTime();
+    u.lastLogin = q.value(8).isNull() ? QDateTime() : Sql::fromText(q.value(8));
+    u.lastLoginAddress = q.value(9).toString();
+    return u;
+}
+
+} // namespace
+
 Result<QList<User>> EntityStore::listUsers()
 {
     auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, enabled, created, modified FROM users "
-                      "ORDER BY name");
+                      "SELECT name, description, enabled, created, modified, auth_source, locked, "
+                      "locked_until, last_login, last_login_address FROM users ORDER BY name");
     if (!q)
         return q.error();
     QList<User> users;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     while (q->next())
-        users.append(User{q->value(0).toString(), q->value(1).toString(), q->value(2).toInt() != 0,
-                          Sql::fromText(q->value(3)), Sql::fromText(q->value(4))});
+        users.append(userFromRow(*q, now));
     return users;
 }
 
 Result<User> EntityStore::user(const QString &name)
 {
     auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, enabled, created, modified FROM users "
-                      "WHERE name = ?",
+                      "SELECT name, description, enabled, created, modified, auth_source, locked, "
+                      "locked_until, last_login, last_login_address FROM users WHERE name = ?",
                       {name});
     if (!q)
         return q.error();
     if (!q->next())
         return notFound(QStringLiteral("User"), name);
-    return User{q->value(0).toString(), q->value(1).toString(), q->value(2).toInt() != 0,
-                Sql::fromText(q->value(3)), Sql::fromText(q->value(4))};
+    return userFromRow(*q, QDateTime::currentDateTimeUtc());
 }
 
 Result<int> EntityStore::userCount()
@@ -72,9 +96,10 @@ Status EntityStore::createUser(const User &user, const QString &passwordHash)
     auto q =
         Sql::run(m_database.connection(),
                  "INSERT INTO users (name, description, enabled, password_hash, created, "
-                 "modified) VALUES (?, ?, ?, ?, ?, ?)",
+                 "modified, auth_source) VALUES (?, ?, ?, ?, ?, ?, ?)",
                  {user.name, user.description, user.enabled ? 1 : 0, Sql::nullable(passwordHash),
-                  Sql::toText(user.created), Sql::toText(user.modified)});
+                  Sql::toText(user.created), Sql::toText(user.modified),
+                  user.authSource.isEmpty() ? QString(LocalAuthSource) : user.authSource});
     if (!q)
         return q.error();
     return {};
@@ -82,10 +107,12 @@ Status EntityStore::createUser(const User &user, const QString &passwordHash)
 
 Status EntityStore::updateUser(const User &user)
 {
-    auto q =
-        Sql::run(m_database.connection(),
-                 "UPDATE users SET description = ?, enabled = ?, modified = ? WHERE name = ?",
-                 {user.description, user.enabled ? 1 : 0, Sql::toText(user.modified), user.name});
+    auto q = Sql::run(
+        m_database.connection(),
+        "UPDATE users SET description = ?, enabled = ?, modified = ?, auth_source = ? "
+        "WHERE name = ?",
+        {user.description, user.enabled ? 1 : 0, Sql::toText(user.modified),
+         user.authSource.isEmpty() ? QString(LocalAuthSource) : user.authSource, user.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)

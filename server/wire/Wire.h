@@ -47,6 +47,11 @@ inline constexpr auto Values = "values"_L1;
 inline constexpr auto Time = "time"_L1;
 inline constexpr auto IsSet = "isSet"_L1;
 inline constexpr auto Enabled = "enabled"_L1;
+inline constexpr auto AuthSource = "authSource"_L1;
+inline constexpr auto Locked = "locked"_L1;
+inline constexpr auto LockedUntil = "lockedUntil"_L1;
+inline constexpr auto LastLogin = "lastLogin"_L1;
+inline constexpr auto LastLoginAddress = "lastLoginAddress"_L1;
 inline constexpr auto Password = "password"_L1;
 inline constexpr auto Members = "members"_L1;
 inline constexpr auto Type = "type"_L1;
@@ -74,5 +79,81 @@ inline constexpr auto EventEntityUpdated = "entityUpdated"_L1;
 inline constexpr auto EventEntityDeleted = "entityDeleted"_L1;
 inline constexpr auto EventPropertyChanged = "propertyChanged"_L1;
 inline constexpr auto User = "user"_L1;
+
+// Directory services (LDAP delegation): /api/DirectoryServices[/{name}[/Test]]
+inline constexpr auto DirectoryServices = "DirectoryServices"_L1;
+inline constexpr auto DirectoryTest = "Test"_L1;
+inline constexpr auto Url = "url"_L1;
+inline constexpr auto CaFile = "caFile"_L1;
+inline constexpr auto Insecure = "insecure"_L1;
+inline constexpr auto BindDn = "bindDn"_L1;
+inline constexpr auto BindPassword = "bindPassword"_L1; // accepted on write, never answered
+inline constexpr auto HasBindPassword = "hasBindPassword"_L1;
+inline constexpr auto UserBase = "userBase"_L1;
+inline constexpr auto UserFilter = "userFilter"_L1;
+inline constexpr auto GroupBase = "groupBase"_L1;
+inline constexpr auto GroupFilter = "groupFilter"_L1;
+inline constexpr auto GroupMapping = "groupMapping"_L1;
+inline constexpr auto ProvisionUsers = "provisionUsers"_L1;
+inline constexpr auto TimeoutSeconds = "timeoutSeconds"_L1;
+inline constexpr auto Ok = "ok"_L1;
+inline constexpr auto Steps = "steps"_L1;
+inline constexpr auto Step = "step"_L1;
+// end of directory services
+
+// Audit log: GET /api/Audit?from=&to=&actor=&entity=&category=&outcome=&offset=&limit=
+// and GET /api/Audit/Verify (administrators only)
+inline constexpr auto Audit = "Audit"_L1;
+inline constexpr auto AuditVerify = "Verify"_L1;
+inline constexpr auto AuditId = "id"_L1;
+inline constexpr auto AuditActor = "actor"_L1;
+inline constexpr auto AuditSource = "source"_L1;
+inline constexpr auto AuditCategory = "category"_L1;
+inline constexpr auto AuditAction = "action"_L1;
+inline constexpr auto AuditEntity = "entity"_L1;
+inline constexpr auto AuditOutcome = "outcome"_L1;
+inline constexpr auto AuditDetails = "details"_L1;
+inline constexpr auto AuditPreviousHash = "previousHash"_L1;
+inline constexpr auto AuditHash = "hash"_L1;
+inline constexpr auto AuditFrom = "from"_L1;
+inline constexpr auto AuditTo = "to"_L1;
+inline constexpr auto AuditOffset = "offset"_L1;
+inline constexpr auto AuditLimit = "limit"_L1;
+inline constexpr auto AuditTotal = "total"_L1;
+inline constexpr auto AuditIntact = "intact"_L1;
+inline constexpr auto AuditChecked = "checked"_L1;
+inline constexpr auto AuditFirstBadId = "firstBadId"_L1;
+// Application keys: /api/ApplicationKeys[/{name}] (also name, description,
+// user, enabled, created, modified above)
+inline constexpr auto ApplicationKeys = "ApplicationKeys"_L1;
+inline constexpr auto AppKeyExpires = "expires"_L1;
+inline constexpr auto AppKeyExpiresInSeconds = "expiresInSeconds"_L1;
+inline constexpr auto AppKeyIpAllowlist = "ipAllowlist"_L1;
+inline constexpr auto AppKeyLastUsed = "lastUsed"_L1;
+inline constexpr auto AppKeyLastAddress = "lastAddress"_L1;
+inline constexpr auto AppKeyExpired = "expired"_L1;
+inline constexpr auto AppKeySecret = "secret"_L1; // answered once, at creation
+inline constexpr auto AppKeyNote = "note"_L1;
+// end of audit log and application keys
+
+// Sign-in and sessions: /api/auth/…
+inline constexpr auto LoginPath = "/api/auth/login"_L1;
+inline constexpr auto LogoutPath = "/api/auth/logout"_L1;
+inline constexpr auto SessionPath = "/api/auth/session"_L1;
+inline constexpr auto PasswordPath = "/api/auth/password"_L1;
+inline constexpr auto Token = "token"_L1;
+inline constexpr auto CsrfToken = "csrfToken"_L1;
+inline constexpr auto CsrfHeader = "X-CSRF-Token"_L1;
+inline constexpr auto IdleTimeoutSeconds = "idleTimeoutSeconds"_L1;
+inline constexpr auto Administrator = "administrator"_L1;
+inline constexpr auto Method = "method"_L1;
+inline constexpr auto AppKey = "appKey"_L1; // also the request header's name
+inline constexpr auto CurrentPassword = "currentPassword"_L1;
+inline constexpr auto NewPassword = "newPassword"_L1;
+// Actions on users: POST /api/Users/{name}/Unlock, …/EndSessions
+inline constexpr auto UnlockAction = "Unlock"_L1;
+inline constexpr auto EndSessionsAction = "EndSessions"_L1;
+inline constexpr auto WasLocked = "wasLocked"_L1;
+// end of sign-in and sessions
 
 } // namespace Bulwark::Wire

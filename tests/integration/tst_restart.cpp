@@ -74,7 +74,7 @@ void TestRestart::createData()
         200);
     QCOMPARE(m_server
                  ->post(u"/api/Users"_s,
-                        {{"name"_L1, "carol"_L1}, {"password"_L1, "carol-long-password"_L1}})
+                        {{"name"_L1, "carol"_L1}, {"password"_L1, "marble-quiet-harbor-7"_L1}})
                  .status,
              201);
     const QJsonArray members{QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, "carol"_L1}}};

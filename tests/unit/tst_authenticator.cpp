@@ -1,8 +1,14 @@
-// The authenticator against a real storage thread: remembered sign-ins,
-// forgetting them, the interim Administrator-only rule, and the bound on
-// checks in flight.
+// The authenticator against a real storage thread and audit log: sign-in
+// by password, Basic, session and app key; lockout and its expiry; the
+// per-address throttle; rehash on login; remembered checks and forgetting
+// them; and the bound on checks in flight.
+#include "security/AppKeys.h"
+#include "security/AuditLog.h"
 #include "security/Authenticator.h"
 #include "security/PasswordHasher.h"
+#include "security/Vault.h"
+#include "storage/AppKeyStore.h"
+#include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
 
 #include <QSignalSpy>
@@ -14,7 +20,16 @@ using namespace Bulwark;
 namespace {
 const QString kAdmin = QStringLiteral("Administrator");
 const QString kPassword = QStringLiteral("first-password-123");
-constexpr int kFastIterations = 1000; // the format allows it; tests need speed
+const QHostAddress kClient(QStringLiteral("192.0.2.10"));
+// Small Argon2id parameters: these tests are about the flow, not the cost.
+PasswordSettings fastPasswords()
+{
+    PasswordSettings p;
+    p.argonMemoryKiB = 64;
+    p.argonIterations = 1;
+    p.argonParallelism = 1;
+    return p;
+}
 } // namespace
 
 class TestAuthenticator : public QObject
@@ -24,26 +39,82 @@ class TestAuthenticator : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<StorageThread> m_storage;
+    std::unique_ptr<Vault> m_vault;
+    std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<Authenticator> m_authenticator;
 
-    // Runs one check to completion and returns its outcome.
-    Result<QString> check(const QString &user, const QString &password)
+    void makeAuthenticator(const SecuritySettings &settings)
     {
-        std::optional<Result<QString>> outcome;
-        m_authenticator->verifyPassword(user, password,
-                                        [&](Result<QString> result) { outcome = result; });
+        m_authenticator.reset();
+        m_authenticator = std::make_unique<Authenticator>(*m_storage, *m_vault, *m_audit, settings);
+    }
+
+    static SecuritySettings settings()
+    {
+        SecuritySettings s;
+        s.passwords = fastPasswords();
+        s.lockout.threshold = 3;
+        s.lockout.windowSeconds = 300;
+        s.lockout.durationSeconds = 0; // until unlocked
+        s.lockout.addressThreshold = 0;
+        return s;
+    }
+
+    Result<Identity> wait(const std::function<void(Authenticator::Done)> &start)
+    {
+        std::optional<Result<Identity>> outcome;
+        start([&](Result<Identity> result) { outcome = result; });
         if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 10000))
             return makeError(ErrorCode::Internal, QStringLiteral("no answer"));
         return *outcome;
     }
 
-    Status createUser(const QString &name, const QString &password)
+    Result<Identity> check(const QString &user, const QString &password,
+                           const QHostAddress &from = kClient)
+    {
+        return wait([&](Authenticator::Done done) {
+            m_authenticator->verifyPassword(user, password, from, QStringLiteral("password"),
+                                            std::move(done));
+        });
+    }
+
+    Result<Identity> request(const Credentials &credentials)
+    {
+        return wait([&](Authenticator::Done done) {
+            m_authenticator->authenticate(credentials, std::move(done));
+        });
+    }
+
+    Status createUser(const QString &name, const QString &password,
+                      const PasswordHasher::Parameters &parameters =
+                          PasswordHasher::Parameters::from(fastPasswords()))
     {
         return m_storage->runBlocking([&](EntityStore &store) -> Status {
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            return store.createUser(User{name, {}, true, now, now},
-                                    *PasswordHasher::hash(password, kFastIterations));
+            User user;
+            user.name = name;
+            user.created = user.modified = QDateTime::currentDateTimeUtc();
+            return store.createUser(user, *PasswordHasher::hash(password, parameters));
         });
+    }
+
+    QList<AuditRecord> auditOf(const QString &action)
+    {
+        QList<AuditRecord> found;
+        Status s = m_storage->runBlocking([&](EntityStore &store) -> Status {
+            AuditFilter filter;
+            filter.limit = AuditFilter::MaximumLimit;
+            auto page = m_audit->list(store.database(), filter);
+            if (!page)
+                return page.error();
+            for (const AuditRecord &r : page->items) {
+                if (r.action == action)
+                    found.append(r);
+            }
+            return {};
+        });
+        if (!s)
+            qWarning() << s.error().message;
+        return found;
     }
 
 private Q_SLOTS:
@@ -53,9 +124,14 @@ private Q_SLOTS:
         QVERIFY(url.ok());
         m_storage = std::make_unique<StorageThread>(*url);
         QVERIFY(m_storage->open([](EntityStore &) { return Status(); }).ok());
+        QHash<QString, QByteArray> keys;
+        for (const QString &purpose : Vault::purposes())
+            keys.insert(purpose, Vault::newKey());
+        m_vault = std::make_unique<Vault>(keys);
+        m_audit = std::make_unique<AuditLog>(Vault::newKey());
         QVERIFY(createUser(kAdmin, kPassword).ok());
         QVERIFY(createUser(QStringLiteral("ann"), kPassword).ok());
-        m_authenticator = std::make_unique<Authenticator>(*m_storage);
+        makeAuthenticator(settings());
     }
 
     void cleanupTestCase()
@@ -64,58 +140,230 @@ private Q_SLOTS:
         m_authenticator.reset();
     }
 
-    void rightAndWrong()
+    void rightWrongAndUnknownLookAlike()
     {
-        auto ok = check(kAdmin, kPassword);
+        auto ok = check(QStringLiteral("ann"), kPassword);
         QVERIFY(ok.ok());
-        QCOMPARE(*ok, kAdmin);
+        QCOMPARE(ok->user, QStringLiteral("ann"));
+        QCOMPARE(ok->method, QStringLiteral("password"));
         auto wrong = check(kAdmin, QStringLiteral("not-the-password"));
         QVERIFY(!wrong.ok());
         QCOMPARE(wrong.error().code, ErrorCode::Unauthorized);
         auto unknown = check(QStringLiteral("nobody"), kPassword);
         QVERIFY(!unknown.ok());
+        QCOMPARE(unknown.error().code, wrong.error().code);
         QCOMPARE(unknown.error().message, wrong.error().message);
-        // Until the identity work, only the Administrator signs in.
-        QCOMPARE(check(QStringLiteral("ann"), kPassword).error().code, ErrorCode::Unauthorized);
+        // Both failures and the success are audited, with the client address.
+        const auto logins = auditOf(QStringLiteral("login"));
+        QVERIFY(logins.size() >= 3);
+        QCOMPARE(logins.first().source, kClient.toString());
+        QVERIFY(m_storage
+                    ->runBlocking([&](EntityStore &store) -> Status {
+                        auto v = m_audit->verify(store.database());
+                        if (!v)
+                            return v.error();
+                        return v->intact ? Status() : makeError(ErrorCode::Internal, v->message);
+                    })
+                    .ok());
+        QVERIFY(check(kAdmin, kPassword).ok()); // a success clears the count
     }
 
-    void basicHeader()
+    void credentialForms()
     {
-        std::optional<Result<QString>> outcome;
-        m_authenticator->verifyAuthorization("Basic " +
-                                                 (kAdmin + u':' + kPassword).toUtf8().toBase64(),
-                                             [&](Result<QString> r) { outcome = r; });
-        QTRY_VERIFY(outcome.has_value());
-        QVERIFY(outcome->ok());
-        outcome.reset();
-        m_authenticator->verifyAuthorization("Bearer abc", [&](Result<QString> r) { outcome = r; });
-        QVERIFY(outcome.has_value()); // refused at once
-        QCOMPARE(outcome->error().code, ErrorCode::Unauthorized);
-        outcome.reset();
-        m_authenticator->verifyAuthorization("Basic !!!", [&](Result<QString> r) { outcome = r; });
-        QVERIFY(outcome.has_value());
-        QVERIFY(!outcome->ok());
+        Credentials basic;
+        basic.address = kClient;
+        basic.authorization = "Basic " + (kAdmin + u':' + kPassword).toUtf8().toBase64();
+        auto viaBasic = request(basic);
+        QVERIFY(viaBasic.ok());
+        QCOMPARE(viaBasic->method, QStringLiteral("basic"));
+
+        Credentials bad;
+        bad.authorization = "Basic !!!";
+        QCOMPARE(request(bad).error().code, ErrorCode::Unauthorized);
+        bad.authorization = "Digest abc";
+        QCOMPARE(request(bad).error().code, ErrorCode::Unauthorized);
+        bad.authorization = "Bearer bws_unknown";
+        QCOMPARE(request(bad).error().code, ErrorCode::Unauthorized);
+
+        // A session: by bearer token and by cookie (which carries a CSRF token).
+        const auto made = m_authenticator->sessions().create(kAdmin, kClient);
+        QVERIFY(made.token.startsWith("bws_"));
+        QVERIFY(made.token.size() >= 4 + 43); // 256 bits, base64url
+        Credentials bearer;
+        bearer.authorization = "Bearer " + made.token;
+        auto viaSession = request(bearer);
+        QVERIFY(viaSession.ok());
+        QCOMPARE(viaSession->method, QStringLiteral("session"));
+        Credentials cookie;
+        cookie.cookie = "theme=dark; __Host-bulwark_session=" + made.token + "; x=1";
+        auto viaCookie = request(cookie);
+        QVERIFY(viaCookie.ok());
+        QCOMPARE(viaCookie->method, QStringLiteral("cookie"));
+        QCOMPARE(viaCookie->csrfToken, made.session.csrfToken);
+        QVERIFY(m_authenticator->endSession(made.token));
+        QCOMPARE(request(bearer).error().code, ErrorCode::Unauthorized);
+    }
+
+    void appKeys()
+    {
+        const QString secret = AppKeys::newSecret();
+        QVERIFY(m_storage
+                    ->runBlocking([&](EntityStore &store) {
+                        ApplicationKey key;
+                        key.name = QStringLiteral("k1");
+                        key.user = QStringLiteral("ann");
+                        key.expires = QDateTime::currentDateTimeUtc().addSecs(3600);
+                        key.ipAllowlist = {QStringLiteral("192.0.2.0/24")};
+                        key.created = key.modified = QDateTime::currentDateTimeUtc();
+                        return AppKeyStore(store.database())
+                            .create(key, AppKeys::secretHash(secret.toUtf8()));
+                    })
+                    .ok());
+        Credentials header;
+        header.appKey = secret.toUtf8();
+        header.address = kClient;
+        auto ok = request(header);
+        QVERIFY2(ok.ok(), ok.ok() ? "" : qPrintable(ok.error().message));
+        QCOMPARE(ok->user, QStringLiteral("ann"));
+        QCOMPARE(ok->appKey, QStringLiteral("k1"));
+        QCOMPARE(auditOf(QStringLiteral("use-from-new-address")).size(), 1);
+        // The same key as a bearer token.
+        Credentials bearer;
+        bearer.authorization = "Bearer " + secret.toUtf8();
+        bearer.address = kClient;
+        QVERIFY(request(bearer).ok());
+        // Outside the allowlist: refused, and the refusal is audited.
+        header.address = QHostAddress(QStringLiteral("198.51.100.7"));
+        auto outside = request(header);
+        QVERIFY(!outside.ok());
+        QVERIFY(outside.error().message.contains(u"may not be used"));
+        QVERIFY(!auditOf(QStringLiteral("use")).isEmpty());
+        // A made-up key.
+        header.appKey = AppKeys::newSecret().toUtf8();
+        header.address = kClient;
+        QCOMPARE(request(header).error().code, ErrorCode::Unauthorized);
+    }
+
+    void lockoutUntilUnlocked()
+    {
+        const QString user = QStringLiteral("bob");
+        QVERIFY(createUser(user, kPassword).ok());
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(check(user, QStringLiteral("guess-%1").arg(i)).error().code,
+                     ErrorCode::Unauthorized);
+        // Locked: the right password is refused with the same answer.
+        auto locked = check(user, kPassword);
+        QVERIFY(!locked.ok());
+        QCOMPARE(locked.error().message, Authenticator::rejected().message);
+        QCOMPARE(auditOf(QStringLiteral("lockout")).size(), 1);
+        // Unlocked by an administrator: the right password works again.
+        auto wasLocked = Result<bool>(false);
+        QVERIFY(m_storage
+                    ->runBlocking([&](EntityStore &store) -> Status {
+                        wasLocked = LoginStore(store.database()).unlock(user);
+                        return wasLocked ? Status() : wasLocked.error();
+                    })
+                    .ok());
+        QVERIFY(*wasLocked);
+        QVERIFY(check(user, kPassword).ok());
+    }
+
+    void lockoutLapses()
+    {
+        SecuritySettings s = settings();
+        s.lockout.durationSeconds = 1;
+        makeAuthenticator(s);
+        const QString user = QStringLiteral("cid");
+        QVERIFY(createUser(user, kPassword).ok());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(!check(user, QStringLiteral("guess-%1").arg(i)).ok());
+        QVERIFY(!check(user, kPassword).ok());
+        QTest::qWait(1500);
+        QVERIFY(check(user, kPassword).ok());
+        makeAuthenticator(settings());
+    }
+
+    void addressThrottle()
+    {
+        SecuritySettings s = settings();
+        s.lockout.threshold = 0; // accounts never lock here: only the address counts
+        s.lockout.addressThreshold = 4;
+        s.lockout.addressWindowSeconds = 60;
+        makeAuthenticator(s);
+        const QHostAddress guesser(QStringLiteral("203.0.113.9"));
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(check(QStringLiteral("user%1").arg(i), kPassword, guesser).error().code,
+                     ErrorCode::Unauthorized);
+        // Across accounts, the address is now slowed down...
+        auto throttled = check(kAdmin, kPassword, guesser);
+        QCOMPARE(throttled.error().code, ErrorCode::TooManyRequests);
+        QVERIFY(throttled.error().message.contains(u"seconds"));
+        // ...and others are not.
+        QVERIFY(check(kAdmin, kPassword).ok());
+        // IPv4-mapped IPv6 is the same client.
+        QCOMPARE(check(kAdmin, kPassword, QHostAddress(QStringLiteral("::ffff:203.0.113.9")))
+                     .error()
+                     .code,
+                 ErrorCode::TooManyRequests);
+        makeAuthenticator(settings());
+    }
+
+    void rehashOnLogin()
+    {
+        const QString user = QStringLiteral("dora");
+        PasswordHasher::Parameters weak = PasswordHasher::Parameters::from(fastPasswords());
+        weak.memoryKiB = 32;
+        QVERIFY(createUser(user, kPassword, weak).ok());
+        const auto stored = [&]() {
+            QString hash;
+            const Status read = m_storage->runBlocking([&](EntityStore &store) -> Status {
+                auto h = store.passwordHash(user);
+                if (!h)
+                    return h.error();
+                hash = *h;
+                return {};
+            });
+            return read ? hash : QString();
+        };
+        const QString before = stored();
+        QVERIFY(before.contains(u"m=32,"));
+        QVERIFY(check(user, kPassword).ok());
+        const QString after = stored();
+        QVERIFY(after.contains(u"m=64,"));
+        QVERIFY(
+            !PasswordHasher::needsRehash(after, PasswordHasher::Parameters::from(fastPasswords())));
+        QVERIFY(check(user, kPassword).ok());
     }
 
     void rememberedUntilForgotten()
     {
-        QVERIFY(check(kAdmin, kPassword).ok());
+        Credentials basic;
+        basic.address = kClient;
+        basic.authorization = "Basic " + (kAdmin + u':' + kPassword).toUtf8().toBase64();
+        QVERIFY(request(basic).ok());
         const QString newPassword = QStringLiteral("second-password-456");
         QVERIFY(m_storage
                     ->runBlocking([&](EntityStore &store) {
                         return store.setPasswordHash(
-                            kAdmin, *PasswordHasher::hash(newPassword, kFastIterations));
+                            kAdmin,
+                            *PasswordHasher::hash(
+                                newPassword, PasswordHasher::Parameters::from(fastPasswords())));
                     })
                     .ok());
         // Still remembered: the stored hash is not read again...
-        QVERIFY(check(kAdmin, kPassword).ok());
-        // ...until the change is announced, which also tells open sessions.
+        QVERIFY(request(basic).ok());
+        // ...until the change is announced, which also ends sessions.
+        const auto made = m_authenticator->sessions().create(kAdmin, kClient);
         QSignalSpy changed(m_authenticator.get(), &Authenticator::credentialsChanged);
         m_authenticator->forgetUser(kAdmin);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.at(0).at(0).toString(), kAdmin);
-        QCOMPARE(check(kAdmin, kPassword).error().code, ErrorCode::Unauthorized);
-        QVERIFY(check(kAdmin, newPassword).ok());
+        QCOMPARE(request(basic).error().code, ErrorCode::Unauthorized);
+        Credentials bearer;
+        bearer.authorization = "Bearer " + made.token;
+        QCOMPARE(request(bearer).error().code, ErrorCode::Unauthorized);
+        basic.authorization = "Basic " + (kAdmin + u':' + newPassword).toUtf8().toBase64();
+        QVERIFY(request(basic).ok());
     }
 
     void checksInFlightAreBounded()
@@ -125,7 +373,8 @@ private Q_SLOTS:
         int unavailable = 0;
         for (int i = 0; i < Authenticator::MaximumInFlight + extra; ++i) {
             m_authenticator->verifyPassword(
-                kAdmin, QStringLiteral("wrong-%1").arg(i), [&](Result<QString> r) {
+                QStringLiteral("nobody"), QStringLiteral("wrong-%1").arg(i), kClient,
+                QStringLiteral("password"), [&](Result<Identity> r) {
                     ++answered;
                     if (!r.ok() && r.error().code == ErrorCode::Unavailable)
                         ++unavailable;
@@ -135,7 +384,6 @@ private Q_SLOTS:
         QCOMPARE(unavailable, extra);
         QTRY_COMPARE_WITH_TIMEOUT(answered, Authenticator::MaximumInFlight + extra, 30000);
         QCOMPARE(unavailable, extra);
-        // Once they are done, checks are accepted again.
         QCOMPARE(check(kAdmin, QStringLiteral("wrong")).error().code, ErrorCode::Unauthorized);
     }
 };

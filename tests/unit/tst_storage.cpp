@@ -187,10 +187,11 @@ private Q_SLOTS:
         auto db = freshDatabase();
         QVERIFY(db->migrate().ok());
         EntityStore store(*db);
-        QVERIFY(store
-                    .createUser(User{QStringLiteral("ann"), {}, true, now(), now()},
-                                QStringLiteral("$hash"))
-                    .ok());
+        QVERIFY(
+            store
+                .createUser(User{QStringLiteral("ann"), {}, true, now(), now(), {}, {}, {}, {}, {}},
+                            QStringLiteral("$hash"))
+                .ok());
         QCOMPARE(*store.passwordHash(QStringLiteral("ann")), QStringLiteral("$hash"));
         QCOMPARE(*store.passwordHash(QStringLiteral("nobody")), QString());
         QCOMPARE(*store.userCount(), 1);
