@@ -34,6 +34,11 @@ namespace Bulwark {
 using namespace Qt::StringLiterals;
 namespace W = Wire;
 
+namespace {
+// Anyone may sign in: its body is held to what a sign-in needs.
+constexpr qsizetype kMaximumLoginBody = 16 * 1024;
+} // namespace
+
 struct ApiServer::Pending
 {
     QHttpServerResponder responder;
@@ -472,6 +477,13 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
         return;
     }
     if (kind == RouteKind::Login) {
+        if (req.body.size() > kMaximumLoginBody) {
+            send(pending, ApiResponse::fromError(makeError(
+                              ErrorCode::PayloadTooLarge,
+                              QStringLiteral("A sign-in request is larger than %1 KiB.")
+                                  .arg(kMaximumLoginBody / 1024))));
+            return;
+        }
         login(std::move(pending));
         return;
     }
@@ -555,7 +567,11 @@ AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
     const QString entity = req.path.mid(W::ApiPrefix.size());
     r.entity = entity.left(512);
     r.category = auditCategory(entity.section(u'/', 0, 0));
-    if (req.arguments.size() == 3 && req.method == HttpMethod::Post)
+    if (entity.startsWith(u"auth/")) {
+        // Sign-in endpoints act on the signed-in user.
+        r.entity = u"Users/"_s + req.user;
+        r.action = entity.section(u'/', 1, 1);
+    } else if (req.arguments.size() == 3 && req.method == HttpMethod::Post)
         r.action = req.arguments.at(2).toLower();
     else if (req.method == HttpMethod::Post)
         r.action = QStringLiteral("create");
@@ -714,7 +730,7 @@ void ApiServer::changePassword(std::shared_ptr<Pending> pending)
     // The current password is checked like a sign-in (and counts towards
     // lockout), so a stolen session cannot take over the account.
     m_authenticator.verifyPassword(
-        req.user, current, req.remoteAddress, QStringLiteral("password"),
+        req.user, current, req.remoteAddress, QStringLiteral("password-change"),
         [this, pending, next](Result<Identity> identity) {
             if (!identity) {
                 const ApiResponse r = ApiResponse::fromError(identity.error());
