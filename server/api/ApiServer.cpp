@@ -478,10 +478,10 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     }
     if (kind == RouteKind::Login) {
         if (req.body.size() > kMaximumLoginBody) {
-            send(pending, ApiResponse::fromError(makeError(
-                              ErrorCode::PayloadTooLarge,
-                              QStringLiteral("A sign-in request is larger than %1 KiB.")
-                                  .arg(kMaximumLoginBody / 1024))));
+            send(pending, ApiResponse::fromError(
+                              makeError(ErrorCode::PayloadTooLarge,
+                                        QStringLiteral("A sign-in request is larger than %1 KiB.")
+                                            .arg(kMaximumLoginBody / 1024))));
             return;
         }
         login(std::move(pending));

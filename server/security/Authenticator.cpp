@@ -6,6 +6,7 @@
 #include "Crypto.h"
 #include "Ldap.h"
 #include "PasswordHasher.h"
+#include "core/Names.h"
 #include "storage/DirectoryStore.h"
 #include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
@@ -23,7 +24,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr qsizetype kMaximumRemembered = 10000;
-constexpr qsizetype kMaximumUserName = 256;
 
 QDateTime now()
 {
@@ -199,7 +199,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
     }
     ++m_inFlight;
     auto check = std::make_shared<PasswordCheck>();
-    check->user = user.left(kMaximumUserName);
+    check->user = user;
     check->password = password;
     check->address = address;
     check->method = method;
@@ -211,6 +211,10 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
     const Vault *vault = &m_vault;
     m_storage.run<Status>(
         [check, vault](EntityStore &store) -> Status {
+            // A name no user can have is unknown, without a lookup (and
+            // never provisioned).
+            if (!Names::validate(QStringLiteral("user"), check->user))
+                return {};
             LoginStore logins(store.database());
             auto record = logins.record(check->user, now());
             if (!record)
@@ -352,11 +356,11 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                     audit(store,
                           AuditRecord{0,
                                       time,
-                                      check->user,
+                                      check->user.left(Names::MaximumLength),
                                       source,
                                       QString(Audit::Auth),
                                       QStringLiteral("login"),
-                                      u"Users/"_s + check->user,
+                                      u"Users/"_s + check->user.left(Names::MaximumLength),
                                       QString(Audit::Failure),
                                       QJsonObject{{u"method"_s, check->method}, {u"reason"_s, why}},
                                       {},
@@ -370,7 +374,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                   source,
                                   QString(Audit::Auth),
                                   QStringLiteral("lockout"),
-                                  u"Users/"_s + check->user,
+                                  u"Users/"_s + check->user.left(Names::MaximumLength),
                                   QString(Audit::Success),
                                   QJsonObject{{u"failures"_s, lockout.threshold},
                                               {u"windowSeconds"_s, lockout.windowSeconds},
@@ -435,7 +439,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                          source,
                                          QString(Audit::Auth),
                                          QStringLiteral("login"),
-                                         u"Users/"_s + check->user,
+                                         u"Users/"_s + check->user.left(Names::MaximumLength),
                                          QString(Audit::Success),
                                          details,
                                          {},
@@ -456,10 +460,14 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 check->done(outcome.status.error());
                 return;
             }
-            if (outcome.lockedNow)
+            if (outcome.lockedNow) {
+                // Remembered Basic checks of the account end with the lock.
+                m_remembered.removeIf(
+                    [&](const auto &entry) { return entry.value().user == check->user; });
                 qCWarning(lcAuth).noquote()
                     << "Locked the account" << check->user.left(64)
                     << "after repeated failed sign-ins from" << check->address.toString();
+            }
             if (!allowed) {
                 qCInfo(lcAuth).noquote() << "Sign-in refused for" << check->user.left(64) << "from"
                                          << check->address.toString();

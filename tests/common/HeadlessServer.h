@@ -98,12 +98,25 @@ struct Request
         credentials = std::move(signIn);
         return *this;
     }
+    // A header sent as given; it replaces one the credentials would set.
+    [[nodiscard]] Request &withHeader(QByteArray name, QByteArray value)
+    {
+        headers.append({std::move(name), std::move(value)});
+        return *this;
+    }
+    // Signed in with a session token or an app key instead of Basic.
+    [[nodiscard]] Request &withBearer(const QByteArray &token)
+    {
+        credentials.reset();
+        return withHeader("Authorization", "Bearer " + token);
+    }
 
     QByteArray verb;
     QString path;
     QByteArray body;
     QByteArray contentType; // empty: no Content-Type header
     std::optional<Credentials> credentials = Credentials{kAdministrator, kAdminPassword};
+    QList<QPair<QByteArray, QByteArray>> headers;
 };
 
 struct Answer
@@ -223,28 +236,65 @@ public:
     {
         if (!m_network)
             return {0, u"the server is not running"_s, {}, {}};
+        std::unique_ptr<QNetworkReply> reply = send(*m_network, request);
+        SignalWaiter waiter;
+        waiter.wakeOn(reply.get(), &QNetworkReply::finished);
+        if (!waiter.waitFor([&reply] { return reply->isFinished(); })) {
+            Answer answer;
+            answer.networkError = u"timeout"_s;
+            return answer;
+        }
+        return answerOf(*reply);
+    }
+
+    // The request as Qt sends it. Cookies are never stored or added by Qt:
+    // a test sends the Cookie header it means to send.
+    [[nodiscard]] QNetworkRequest networkRequest(const Request &request,
+                                                 int timeoutMs = kTimeoutMs) const
+    {
         QNetworkRequest networkRequest(url(request.path));
         networkRequest.setSslConfiguration(sslConfiguration());
-        networkRequest.setTransferTimeout(kTimeoutMs);
+        networkRequest.setTransferTimeout(timeoutMs);
+        networkRequest.setAttribute(QNetworkRequest::CookieLoadControlAttribute,
+                                    QNetworkRequest::Manual);
+        networkRequest.setAttribute(QNetworkRequest::CookieSaveControlAttribute,
+                                    QNetworkRequest::Manual);
         if (request.credentials)
             networkRequest.setRawHeader("Authorization", request.credentials->basicHeader());
         if (!request.contentType.isEmpty())
             networkRequest.setRawHeader("Content-Type", request.contentType);
-        std::unique_ptr<QNetworkReply> reply(
-            m_network->sendCustomRequest(networkRequest, request.verb, request.body));
-        SignalWaiter waiter;
-        waiter.wakeOn(reply.get(), &QNetworkReply::finished);
+        for (const auto &[name, value] : request.headers)
+            networkRequest.setRawHeader(name, value);
+        return networkRequest;
+    }
+
+    // Sends without waiting, on a network access manager of the caller's
+    // (each has its own connections, so several requests run side by side);
+    // the answer is answerOf(*reply) once the reply has finished.
+    [[nodiscard]] std::unique_ptr<QNetworkReply>
+    send(QNetworkAccessManager &network, const Request &request, int timeoutMs = kTimeoutMs) const
+    {
+        return std::unique_ptr<QNetworkReply>(network.sendCustomRequest(
+            networkRequest(request, timeoutMs), request.verb, request.body));
+    }
+
+    [[nodiscard]] static Answer answerOf(QNetworkReply &reply)
+    {
         Answer answer;
-        if (!waiter.waitFor([&reply] { return reply->isFinished(); })) {
-            answer.networkError = u"timeout"_s;
-            return answer;
-        }
-        answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() != QNetworkReply::NoError && answer.status == 0)
-            answer.networkError = reply->errorString();
-        answer.headers = reply->rawHeaderPairs();
-        answer.body = reply->readAll();
+        answer.status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply.error() != QNetworkReply::NoError && answer.status == 0)
+            answer.networkError = reply.errorString();
+        answer.headers = reply.rawHeaderPairs();
+        answer.body = reply.readAll();
         return answer;
+    }
+
+    // Writes DATA-DIR/bulwark.conf (INI), which the server reads at start.
+    [[nodiscard]] bool writeConfig(const QByteArray &ini) const
+    {
+        QFile file(dataDir() + u"/bulwark.conf"_s);
+        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+               file.write(ini) == ini.size();
     }
 
     [[nodiscard]] Answer get(const QString &path) const { return request({"GET", path}); }
@@ -266,13 +316,18 @@ public:
         return configuration;
     }
 
+    // What follows a '?' in path is the query, sent as given (already
+    // percent-encoded where it needs to be).
     [[nodiscard]] QUrl url(const QString &path, const QString &scheme = u"https"_s) const
     {
         QUrl result;
         result.setScheme(scheme);
         result.setHost(u"127.0.0.1"_s);
         result.setPort(m_port);
-        result.setPath(path);
+        const qsizetype question = path.indexOf(u'?');
+        result.setPath(path.left(question));
+        if (question >= 0)
+            result.setQuery(path.mid(question + 1), QUrl::StrictMode);
         return result;
     }
 
