@@ -958,7 +958,15 @@ void ApiServer::send(const std::shared_ptr<Pending> &pending, const ApiResponse 
     auto connection = m_connections.find(pending->socket.data());
     if (connection == m_connections.end())
         return;
-    connection->ready.emplace(pending->sequence, std::pair{pending, response});
+    // A throttled password check says when to come back.
+    ApiResponse answer = response;
+    if (answer.status == 429 &&
+        std::none_of(answer.headers.cbegin(), answer.headers.cend(),
+                     [](const auto &header) { return header.first == "Retry-After"; }))
+        answer.headers.append(
+            {QByteArray("Retry-After"),
+             QByteArray::number(qMax(1, m_authenticator.throttledFor(req.remoteAddress)))});
+    connection->ready.emplace(pending->sequence, std::pair{pending, answer});
     for (auto next = connection->ready.find(connection->nextToWrite);
          next != connection->ready.end(); next = connection->ready.find(connection->nextToWrite)) {
         writeResponse(next->second.first->responder, next->second.second);

@@ -398,7 +398,7 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                                  const bool secret = p.baseType == BaseType::Password;
                                  QJsonValue value = hasValue ? stored->value : p.defaultValue;
                                  if (secret)
-                                     value = QJsonValue::Null;
+                                     value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
                                  map.insert(p.name, value);
                                  QJsonObject o{{W::Name, p.name},
                                                {W::BaseType, BaseTypes::name(p.baseType)},
@@ -449,6 +449,13 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                     QStringLiteral("Property '%1' of Thing '%2'").arg(property, thingName));
                 if (!checked)
                     return ApiResponse::fromError(checked.error());
+                // What a read gives back is not a new password.
+                if (secret && checked->toString() == W::PasswordMask)
+                    return ApiResponse::fromError(makeError(
+                        ErrorCode::BadRequest,
+                        QStringLiteral("'%1' is the mask reads show for a PASSWORD value; send "
+                                       "the new password itself.")
+                            .arg(W::PasswordMask)));
                 value.value = *checked;
                 value.time = now();
                 PropertyValue stored = value;
@@ -471,7 +478,7 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
             }
             const bool isSet = !value.value.isNull();
             if (secret)
-                value.value = QJsonValue::Null;
+                value.value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
             QJsonObject o{{W::Name, property},
                           {W::BaseType, BaseTypes::name(p->baseType)},
                           {W::Value, value.value},

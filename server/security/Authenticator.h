@@ -82,6 +82,11 @@ public:
     void verifyAppKey(const QByteArray &secret, const QHostAddress &address, Done done);
 
     [[nodiscard]] Sessions &sessions() { return m_sessions; }
+    // Seconds until address may try a password again (Retry-After); 0: now.
+    [[nodiscard]] int throttledFor(const QHostAddress &address)
+    {
+        return m_throttle.retryAfter(address);
+    }
     [[nodiscard]] const SecuritySettings &settings() const { return m_settings; }
 
     // Members of Administrators, directly or nested; refreshed by the API

@@ -46,6 +46,7 @@ inline constexpr auto Value = "value"_L1;
 inline constexpr auto Values = "values"_L1;
 inline constexpr auto Time = "time"_L1;
 inline constexpr auto IsSet = "isSet"_L1;
+inline constexpr auto PasswordMask = "********"_L1; // what reads show for a set PASSWORD value
 inline constexpr auto Enabled = "enabled"_L1;
 inline constexpr auto AuthSource = "authSource"_L1;
 inline constexpr auto Locked = "locked"_L1;

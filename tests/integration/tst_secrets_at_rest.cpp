@@ -81,6 +81,7 @@ class TestSecretsAtRest final : public QObject
 
 private slots:
     void secretsAreNotOnDisk();
+    void directoryBindPasswordIsNotOnDisk();
 };
 
 void TestSecretsAtRest::secretsAreNotOnDisk()
@@ -125,6 +126,52 @@ void TestSecretsAtRest::secretsAreNotOnDisk()
     // Nor in what the server printed.
     QVERIFY(!server.log().contains(propertySecret));
     QVERIFY(!server.log().contains(userPassword));
+}
+
+void TestSecretsAtRest::directoryBindPasswordIsNotOnDisk()
+{
+    HeadlessServer server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+
+    const QString bindPassword = uniqueSecret(u"bind-"_s);
+    const QString newBindPassword = uniqueSecret(u"rebind-"_s);
+    const QString plainMarker = uniqueSecret(u"plain-"_s);
+    // Nothing listens there: the service is only stored (and tested once,
+    // which opens the sealed password).
+    QJsonObject service{{"name"_L1, "corp"_L1},
+                        {"description"_L1, plainMarker},
+                        {"url"_L1, "ldap://127.0.0.1:9"_L1},
+                        {"bindDn"_L1, "cn=bulwark,dc=example,dc=test"_L1},
+                        {"bindPassword"_L1, bindPassword},
+                        {"userBase"_L1, "ou=people,dc=example,dc=test"_L1},
+                        {"timeoutSeconds"_L1, 1}};
+    const Answer created = server.post(u"/api/DirectoryServices"_s, service);
+    QVERIFY2(created.status == 201, created.body.constData());
+    QVERIFY(!created.body.contains(bindPassword.toUtf8()));
+    const Answer read = server.get(u"/api/DirectoryServices/corp"_s);
+    QCOMPARE(read.status, 200);
+    QCOMPARE(read.json().value("hasBindPassword"_L1), QJsonValue(true));
+    QVERIFY(!read.body.contains(bindPassword.toUtf8()));
+    const Answer tested = server.post(u"/api/DirectoryServices/corp/Test"_s, {});
+    QCOMPARE(tested.status, 200);
+    QCOMPARE(tested.json().value("ok"_L1), QJsonValue(false));
+    QVERIFY(!tested.body.contains(bindPassword.toUtf8()));
+    // A new password replaces the old; neither is kept in the clear.
+    service.insert("bindPassword"_L1, newBindPassword);
+    const Answer updated = server.put(u"/api/DirectoryServices/corp"_s, service);
+    QVERIFY2(updated.status == 200, updated.body.constData());
+    const Answer audit = server.get(u"/api/Audit?category=directory"_s);
+    QCOMPARE(audit.status, 200);
+    QVERIFY(!audit.body.contains(bindPassword.toUtf8()));
+    QVERIFY(!audit.body.contains(newBindPassword.toUtf8()));
+    QCOMPARE(server.stop(), 0);
+
+    QVERIFY2(!filesHolding(server.dataDir(), {{u"UTF-8"_s, plainMarker.toUtf8()}}).isEmpty(),
+             "the directory's description is in no file: the scan reads the wrong place");
+    verifyNotOnDisk(server.dataDir(), bindPassword, u"The directory bind password"_s);
+    verifyNotOnDisk(server.dataDir(), newBindPassword, u"The replaced directory bind password"_s);
+    QVERIFY(!server.log().contains(bindPassword));
+    QVERIFY(!server.log().contains(newBindPassword));
 }
 
 QTEST_GUILESS_MAIN(TestSecretsAtRest)
