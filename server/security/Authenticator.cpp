@@ -311,13 +311,34 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
 {
     const LoginRecord &r = check->record;
     if (check->unavailable && !check->verified) {
-        --m_inFlight;
         qCWarning(lcAuth).noquote()
             << "Directory unavailable for a sign-in:" << check->unavailableMessage;
-        check->done(makeError(ErrorCode::Unavailable,
-                              QStringLiteral("The directory service that checks this account "
-                                             "cannot be reached; try again later or ask an "
-                                             "administrator.")));
+        // Audited as a failure, not counted towards lockout: the user did
+        // nothing wrong.
+        AuditRecord record;
+        record.time = now();
+        record.actor = check->user.left(Names::MaximumLength);
+        record.source = check->address.toString();
+        record.category = QString(Audit::Auth);
+        record.action = QStringLiteral("login");
+        record.entity = u"Users/"_s + check->user.left(Names::MaximumLength);
+        record.outcome = QString(Audit::Failure);
+        record.details = QJsonObject{{u"method"_s, check->method},
+                                     {u"reason"_s, u"directory-unavailable"_s},
+                                     {u"directory"_s, check->unavailableMessage.left(512)}};
+        m_storage.run<Status>(
+            [this, record](EntityStore &store) -> Status {
+                audit(store, record);
+                return {};
+            },
+            this,
+            [this, check](Status) {
+                --m_inFlight;
+                check->done(makeError(ErrorCode::Unavailable,
+                                      QStringLiteral("The directory service that checks this "
+                                                     "account cannot be reached; try again later "
+                                                     "or ask an administrator.")));
+            });
         return;
     }
     // Verified, but the account may not sign in now.
