@@ -277,7 +277,7 @@ void TestWebSockets::eventsNeverCarrySecrets()
     const QJsonObject changed = client.messages().at(2);
     QCOMPARE(changed.value("type"_L1).toString(), u"propertyChanged"_s);
     QCOMPARE(changed.value("property"_L1).toString(), u"token"_s);
-    QVERIFY(changed.value("value"_L1).isNull());
+    QCOMPARE(changed.value("value"_L1).toString(), u"********"_s); // the mask, never the value
     QVERIFY(!raw.contains(secret));
 }
 
