@@ -64,6 +64,7 @@ struct Authenticator::PasswordCheck
     QString newHash;                    // a stronger rehash, to store
     std::optional<DirectoryLogin> ldap; // what the directory said
     QString provisionedFrom;            // directory that vouched for a new user
+    QString directoryProblem;           // why a provisioning directory could not answer
 };
 
 Authenticator::Authenticator(StorageThread &storage, const Vault &vault, const AuditLog &audit,
@@ -285,13 +286,12 @@ void Authenticator::checkPassword(std::shared_ptr<PasswordCheck> check)
                     check->provisionedFrom = d.name;
                     break;
                 }
-                if (login.error().code == ErrorCode::Unavailable) {
-                    check->unavailable = true;
-                    check->unavailableMessage = login.error().message;
-                }
+                // An unknown name is refused like any other, even while a
+                // directory is down: a 503 here would tell local users (401)
+                // from names that are not (503). The audit keeps the reason.
+                if (login.error().code == ErrorCode::Unavailable)
+                    check->directoryProblem = login.error().message;
             }
-            if (check->verified)
-                check->unavailable = false;
         } else {
             // Local, unknown, or without a password: the same work for each.
             const bool known = r.exists && !r.passwordHash.isEmpty();
@@ -374,18 +374,21 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                             return locked.error();
                         outcome.lockedNow = *locked;
                     }
-                    audit(store,
-                          AuditRecord{0,
-                                      time,
-                                      check->user.left(Names::MaximumLength),
-                                      source,
-                                      QString(Audit::Auth),
-                                      QStringLiteral("login"),
-                                      u"Users/"_s + check->user.left(Names::MaximumLength),
-                                      QString(Audit::Failure),
-                                      QJsonObject{{u"method"_s, check->method}, {u"reason"_s, why}},
-                                      {},
-                                      {}});
+                    QJsonObject details{{u"method"_s, check->method}, {u"reason"_s, why}};
+                    if (!check->directoryProblem.isEmpty())
+                        details.insert(u"directoryUnavailable"_s,
+                                       check->directoryProblem.left(512));
+                    audit(store, AuditRecord{0,
+                                             time,
+                                             check->user.left(Names::MaximumLength),
+                                             source,
+                                             QString(Audit::Auth),
+                                             QStringLiteral("login"),
+                                             u"Users/"_s + check->user.left(Names::MaximumLength),
+                                             QString(Audit::Failure),
+                                             details,
+                                             {},
+                                             {}});
                     if (outcome.lockedNow)
                         audit(store,
                               AuditRecord{

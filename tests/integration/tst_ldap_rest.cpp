@@ -404,6 +404,11 @@ void TestLdapRest::stoppedDirectoryIsUnavailable()
     QCOMPARE(signIn.errorCode(), u"unavailable"_s);
     QVERIFY2(signIn.errorMessage().contains(u"directory service"_s),
              qPrintable(signIn.errorMessage()));
+    // A name that is no platform user is refused like any other, even though
+    // a provisioning directory is down: a 503 would tell it from local users.
+    const Answer unknown = login(*m_server, u"nobody-here"_s, u"any-password-at-all"_s);
+    QCOMPARE(unknown.status, 401);
+    QCOMPARE(unknown.body, login(*m_server, kAdministrator, u"not-the-password"_s).body);
     // A local account is unaffected.
     QCOMPARE(login(*m_server, kAdministrator, kAdminPassword).status, 200);
     // Nor does the server's log carry a password.
