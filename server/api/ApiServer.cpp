@@ -185,7 +185,11 @@ std::optional<ApiResponse> upgradeRefusal(const QHttpServerRequest &request)
     }
     if (path != W::EventsPath)
         return std::nullopt; // devices authenticate in the protocol itself
-    if (request.value("Authorization").isEmpty()) {
+    Credentials credentials;
+    credentials.authorization = request.value("Authorization");
+    credentials.appKey = request.value("appKey");
+    credentials.cookie = request.value("Cookie");
+    if (credentials.isEmpty()) {
         return ApiResponse::fromError(
             makeError(ErrorCode::Unauthorized,
                       QStringLiteral("Live events need credentials on the upgrade request.")));
@@ -917,8 +921,15 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
         return response;
     };
     auto after = std::move(plan.afterStorage);
+    // A changed or deleted app key ends the connections that signed in with it.
+    const QString changedKey =
+        collection == W::ApplicationKeys && req.arguments.size() > 1 &&
+                (req.method == HttpMethod::Put || req.method == HttpMethod::Delete)
+            ? req.arguments.at(1)
+            : QString();
     m_storage.run<ApiResponse>(
-        std::move(atomic), this, [this, pending, collection, after](ApiResponse response) {
+        std::move(atomic), this,
+        [this, pending, collection, after, changedKey](ApiResponse response) {
             if (after && response.status < 400) {
                 // Network work (an LDAP test) on the worker pool.
                 QPointer<ApiServer> self(this);
@@ -934,6 +945,8 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
                                                                 response.administrators->cend()));
             for (const QString &user : response.credentialsChanged)
                 m_authenticator.forgetUser(user);
+            if (!changedKey.isEmpty() && response.status < 400)
+                m_authenticator.appKeyChanged(changedKey);
             send(pending, response);
             for (const QJsonObject &event : response.events)
                 m_events.publish(event);

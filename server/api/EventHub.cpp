@@ -32,6 +32,14 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
                                         QStringLiteral("credentials changed"));
                 }
             });
+    connect(&m_authenticator, &Authenticator::appKeyEnded, this, [this](const QString &name) {
+        const auto subscribers = m_subscribers;
+        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+            if (!name.isEmpty() && it->appKey == name)
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("app key changed"));
+        }
+    });
     // A stream opened with a session ends with it.
     connect(&m_authenticator, &Authenticator::sessionEnded, this, [this](const QByteArray &token) {
         const auto subscribers = m_subscribers;
@@ -80,7 +88,8 @@ void EventHub::accept(QWebSocket *socket)
                          QStringLiteral("live events need administrator rights"));
             return;
         }
-        m_subscribers.insert(guard, Subscriber{identity->user, identity->sessionToken});
+        m_subscribers.insert(guard,
+                             Subscriber{identity->user, identity->sessionToken, identity->appKey});
         qCInfo(lcEvents) << "Event subscriber" << identity->user << "from"
                          << guard->peerAddress().toString();
         const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, identity->user}};

@@ -32,6 +32,7 @@ private:
     {
         QString user;
         QByteArray sessionToken; // empty unless it signed in with a session
+        QString appKey;          // empty unless it signed in with an app key
     };
     QHash<QWebSocket *, Subscriber> m_subscribers; // authenticated
 };

@@ -30,6 +30,14 @@ EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObj
                                         QStringLiteral("credentials changed"));
                 }
             });
+    connect(&m_authenticator, &Authenticator::appKeyEnded, this, [this](const QString &name) {
+        const auto sessions = m_sessions;
+        for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
+            if (!name.isEmpty() && it->appKey == name)
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("app key changed"));
+        }
+    });
 }
 
 void EdgeEndpoint::accept(QWebSocket *socket)
@@ -132,6 +140,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
                 return;
             }
             s->user = identity->user;
+            s->appKey = identity->appKey;
             s->authDeadline->stop();
             qCInfo(lcEdge) << "Edge session of" << identity->user << "from"
                            << guard->peerAddress().toString() << "by" << identity->method;

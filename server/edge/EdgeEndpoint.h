@@ -32,7 +32,8 @@ public:
 private:
     struct Session
     {
-        QString user; // empty until authenticated
+        QString user;   // empty until authenticated
+        QString appKey; // the key it signed in with, if any
         bool authenticating = false;
         QTimer *authDeadline = nullptr;
     };

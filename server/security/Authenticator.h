@@ -102,6 +102,9 @@ public:
     void forgetUser(const QString &user);
     // Logout: the session ends, and so do live streams opened with it.
     bool endSession(const QByteArray &token);
+    // An app key was changed or deleted: connections that signed in with it
+    // end (they sign in again, and are checked against its new state).
+    void appKeyChanged(const QString &name) { Q_EMIT appKeyEnded(name); }
 
     // Checks waiting for or running on the worker pool; past this, new
     // checks are refused as Unavailable instead of queueing without bound.
@@ -112,6 +115,7 @@ public:
 Q_SIGNALS:
     void credentialsChanged(const QString &user);
     void sessionEnded(const QByteArray &token);
+    void appKeyEnded(const QString &name);
 
 private:
     struct Remembered

@@ -108,6 +108,7 @@ private slots:
     void edgeBinaryBeforeAuthIsClosed();
     void edgeOversizedMessageIsClosed();
     // Last: it changes the Administrator password.
+    void changedAppKeyEndsLiveSessions();
     void changedPasswordEndsLiveSessions();
 
 private:
@@ -382,6 +383,46 @@ void TestWebSockets::edgeOversizedMessageIsClosed()
     QVERIFY(client.waitForDisconnected());
     QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
     QCOMPARE(client.messages().size(), 1);
+}
+
+void TestWebSockets::changedAppKeyEndsLiveSessions()
+{
+    const Answer made = m_server->post(u"/api/ApplicationKeys"_s, {{"name"_L1, "gateway"_L1}});
+    QCOMPARE(made.status, 201);
+    const QString secret = made.json().value("secret"_L1).toString();
+    QVERIFY(secret.startsWith(u"bwk_"));
+
+    // A device and an event stream, both signed in with the key.
+    Client edge(m_server->sslConfiguration());
+    QVERIFY(edge.open(edgeRequest()));
+    edge.send({{"id"_L1, 1}, {"type"_L1, "auth"_L1}, {"appKey"_L1, secret}});
+    QVERIFY(edge.waitForMessages(1));
+    QCOMPARE(edge.messages().at(0).value("type"_L1).toString(), u"result"_s);
+    QNetworkRequest streamRequest = eventsRequest(std::nullopt);
+    streamRequest.setRawHeader("appKey", secret.toUtf8());
+    Client events(m_server->sslConfiguration());
+    QVERIFY(events.open(streamRequest));
+    QVERIFY(events.waitForMessages(1)); // hello
+    // Another device with the Administrator's password is not affected.
+    Client other(m_server->sslConfiguration());
+    QVERIFY(other.open(edgeRequest()));
+    other.send(authMessage(kAdminPassword));
+    QVERIFY(other.waitForMessages(1));
+
+    // Disabling the key ends what signed in with it.
+    QCOMPARE(m_server->put(u"/api/ApplicationKeys/gateway"_s, {{"enabled"_L1, false}}).status, 200);
+    QVERIFY(edge.waitForDisconnected());
+    QCOMPARE(edge.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(edge.socket().closeReason(), u"app key changed"_s);
+    QVERIFY(events.waitForDisconnected());
+    QCOMPARE(events.socket().closeReason(), u"app key changed"_s);
+    QCOMPARE(other.socket().state(), QAbstractSocket::ConnectedState);
+    // And it no longer signs in.
+    Client again(m_server->sslConfiguration());
+    QVERIFY(again.open(edgeRequest()));
+    again.send({{"id"_L1, 1}, {"type"_L1, "auth"_L1}, {"appKey"_L1, secret}});
+    QVERIFY(again.waitForDisconnected());
+    QCOMPARE(m_server->remove(u"/api/ApplicationKeys/gateway"_s).status, 204);
 }
 
 void TestWebSockets::changedPasswordEndsLiveSessions()
