@@ -151,7 +151,7 @@ Result<RoutePlan> auditVerify(const ApiRequest &request, const AuditLog &log)
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("/api/Audit/Verify takes no parameters."));
     return RoutePlan{{}, [log](EntityStore &store) {
-                         auto v = log.verify(store.database());
+                         auto v = log.verifyInstallation(store.database());
                          if (!v)
                              return ApiResponse::fromError(v.error());
                          return ApiResponse::json({{W::AuditIntact, v->intact},

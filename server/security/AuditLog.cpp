@@ -495,6 +495,17 @@ QJsonObject toJson(const AuditRecord &record)
             {W::AuditHash, QString::fromLatin1(record.hash.toHex())}};
 }
 
+Result<AuditVerification> AuditLog::verifyInstallation(Database &db) const
+{
+    auto outcome = verify(db);
+    if (outcome && outcome->intact && outcome->checked == 0)
+        return AuditVerification{false, 0, 1,
+                                 QStringLiteral("The audit log is empty, but every server start "
+                                                "writes a record: its records and its head were "
+                                                "deleted.")};
+    return outcome;
+}
+
 Result<QString> verifyAudit(const ServerConfig &config)
 {
     auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
@@ -518,7 +529,7 @@ Result<QString> verifyAudit(const ServerConfig &config)
     const AuditLog log(*key);
     AuditVerification outcome;
     if (auto s = storage.runBlocking([&](EntityStore &store) -> Status {
-            auto v = log.verify(store.database());
+            auto v = log.verifyInstallation(store.database());
             if (!v)
                 return v.error();
             outcome = *v;

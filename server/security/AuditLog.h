@@ -106,6 +106,9 @@ public:
     // Walks the whole chain in id order. A broken chain is a successful
     // answer with intact = false; an error means the check could not run.
     [[nodiscard]] Result<AuditVerification> verify(Database &db) const;
+    // verify() for a server's own database: every start writes a record, so
+    // an empty log there means its records and head were deleted.
+    [[nodiscard]] Result<AuditVerification> verifyInstallation(Database &db) const;
 
     // The hash a record must carry (exposed for tests).
     [[nodiscard]] static QByteArray computeHash(const AuditRecord &record,

@@ -148,6 +148,9 @@ private Q_SLOTS:
         QTest::newRow("reordered")
             << u"UPDATE audit_log SET id = -1 WHERE id = 1;UPDATE audit_log SET id = 1 WHERE id = 4;UPDATE audit_log SET id = 4 WHERE id = -1"_s
             << QStringList{u"Record 1"_s, u"reordered"_s};
+        QTest::newRow("wiped, head and all")
+            << u"DELETE FROM audit_log;DELETE FROM settings WHERE name = 'audit.head'"_s
+            << QStringList{u"empty"_s, u"deleted"_s};
     }
 
     void detectsTampering()
