@@ -1,6 +1,7 @@
 // bulwark: the console with an embedded server, or with --headless the
 // server alone (no QtWidgets loaded).
 #include "HeadlessRunner.h"
+#include "Maintenance.h"
 #include "ServerConfig.h"
 #include "security/AuditLog.h"
 #include "security/Secrets.h"
@@ -9,8 +10,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QSettings>
 #include <QLoggingCategory>
+#include <QSettings>
 #include <QStandardPaths>
 
 #include <sys/stat.h>
@@ -32,12 +33,14 @@ enum class Command
     Serve,
     RotateMasterKey,
     VerifyAudit,
+    UnlockUser,
 };
 
 struct Options
 {
     bool headless = false;
     Command command = Command::Serve;
+    QString user; // for --unlock-user
     ServerConfig config;
 };
 
@@ -102,8 +105,14 @@ Options parse(const QCoreApplication &app)
         QStringLiteral("verify-audit"),
         QCoreApplication::translate("main", "Check the audit log's hash chain and exit: 0 when "
                                             "intact, 1 when a record was changed or removed."));
-    parser.addOptions({headless, dataDir, listen, database, tlsCert, tlsKey, masterKey,
-                       configFile, rotate, verifyAudit});
+    const QCommandLineOption unlock(
+        QStringLiteral("unlock-user"),
+        QCoreApplication::translate("main", "End the lockout of a user and exit (audited). The "
+                                            "way back in when the only administrator is locked "
+                                            "until unlocked."),
+        QStringLiteral("NAME"));
+    parser.addOptions({headless, dataDir, listen, database, tlsCert, tlsKey, masterKey, configFile,
+                       rotate, verifyAudit, unlock});
     parser.process(app);
 
     Options options;
@@ -116,17 +125,22 @@ Options parse(const QCoreApplication &app)
     options.config.tlsCertFile = parser.value(tlsCert);
     options.config.tlsKeyFile = parser.value(tlsKey);
     options.config.masterKeyFile = parser.value(masterKey);
-    if (parser.isSet(rotate) && parser.isSet(verifyAudit)) {
-        std::fprintf(stderr, "bulwark: give --rotate-master-key or --verify-audit, not both.\n");
+    if (int(parser.isSet(rotate)) + int(parser.isSet(verifyAudit)) + int(parser.isSet(unlock)) >
+        1) {
+        std::fprintf(stderr, "bulwark: give one of --rotate-master-key, --verify-audit and "
+                             "--unlock-user.\n");
         std::exit(2);
     }
-    if (parser.isSet(rotate) || parser.isSet(verifyAudit)) {
+    if (parser.isSet(rotate) || parser.isSet(verifyAudit) || parser.isSet(unlock)) {
         options.headless = true;
-        options.command = parser.isSet(rotate) ? Command::RotateMasterKey : Command::VerifyAudit;
+        options.command = parser.isSet(rotate)        ? Command::RotateMasterKey
+                          : parser.isSet(verifyAudit) ? Command::VerifyAudit
+                                                      : Command::UnlockUser;
+        options.user = parser.value(unlock);
     }
     QString settingsPath = parser.value(configFile);
-    if (settingsPath.isEmpty() && QFile::exists(QDir(options.config.dataDir).filePath(
-                                     QStringLiteral("bulwark.conf"))))
+    if (settingsPath.isEmpty() &&
+        QFile::exists(QDir(options.config.dataDir).filePath(QStringLiteral("bulwark.conf"))))
         settingsPath = QDir(options.config.dataDir).filePath(QStringLiteral("bulwark.conf"));
     if (!settingsPath.isEmpty()) {
         if (!QFile::exists(settingsPath)) {
@@ -136,8 +150,9 @@ Options parse(const QCoreApplication &app)
         }
         QSettings file(settingsPath, QSettings::IniFormat);
         if (file.status() != QSettings::NoError) {
-            std::fprintf(stderr, "bulwark: cannot read the configuration file %s: it is not "
-                                 "in INI format.\n",
+            std::fprintf(stderr,
+                         "bulwark: cannot read the configuration file %s: it is not "
+                         "in INI format.\n",
                          qPrintable(settingsPath));
             std::exit(2);
         }
@@ -178,8 +193,8 @@ bool wantsHeadless(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
         if (arg == "--headless" || arg == "--rotate-master-key" || arg == "--verify-audit" ||
-            arg == "-h" || arg == "--help" || arg == "-v" ||
-            arg == "--version" || arg == "--help-all")
+            arg == "--unlock-user" || arg.startsWith("--unlock-user=") || arg == "-h" ||
+            arg == "--help" || arg == "-v" || arg == "--version" || arg == "--help-all")
             return true;
     }
     return false;
@@ -216,10 +231,12 @@ int main(int argc, char **argv)
     const Options options = parse(app);
     switch (options.command) {
     case Command::RotateMasterKey:
-    case Command::VerifyAudit: {
-        const auto outcome = options.command == Command::RotateMasterKey
-                                 ? rotateMasterKey(options.config)
-                                 : Bulwark::verifyAudit(options.config);
+    case Command::VerifyAudit:
+    case Command::UnlockUser: {
+        const auto outcome =
+            options.command == Command::RotateMasterKey ? rotateMasterKey(options.config)
+            : options.command == Command::VerifyAudit   ? Bulwark::verifyAudit(options.config)
+                                                        : unlockUser(options.config, options.user);
         if (!outcome) {
             std::fprintf(stderr, "bulwark: %s\n", qPrintable(outcome.error().message));
             return 1;

@@ -1,5 +1,7 @@
 #include "AuditLog.h"
 
+#include "Maintenance.h"
+
 #include "Crypto.h"
 #include "Secrets.h"
 #include "Vault.h"
@@ -508,18 +510,10 @@ Result<AuditVerification> AuditLog::verifyInstallation(Database &db) const
 
 Result<QString> verifyAudit(const ServerConfig &config)
 {
-    auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
-    if (!url)
-        return url.error();
-    // Opening would create an empty database: say what is wrong instead.
-    if (url->backend == Backend::Sqlite && !QFileInfo::exists(url->sqliteFile))
-        return makeError(ErrorCode::NotFound,
-                         QStringLiteral("There is no database at %1: check --data-dir or "
-                                        "--database.")
-                             .arg(url->sqliteFile));
-    StorageThread storage(*url);
-    if (auto s = storage.open([](EntityStore &) -> Status { return {}; }); !s)
-        return s.error();
+    auto opened = openExistingDatabase(config);
+    if (!opened)
+        return opened.error();
+    StorageThread &storage = **opened;
     auto vault = openVault(config, storage, false);
     if (!vault)
         return vault.error();

@@ -2,6 +2,8 @@
 // and master key rotation. See docs/security-model.md for the design.
 #include "Secrets.h"
 
+#include "Maintenance.h"
+
 #include "MasterKey.h"
 #include "Vault.h"
 #include "storage/SecretStore.h"
@@ -455,12 +457,10 @@ Result<Certificates::Identity> loadTlsIdentity(const ServerConfig &config, Stora
 
 Result<QString> rotateMasterKey(const ServerConfig &config)
 {
-    auto url = DatabaseUrl::parse(config.databaseUrl, config.dataDir);
-    if (!url)
-        return url.error();
-    StorageThread storage(*url);
-    if (auto s = storage.open([](EntityStore &) { return Status(); }); !s)
-        return s.error();
+    auto opened = openExistingDatabase(config);
+    if (!opened)
+        return opened.error();
+    StorageThread &storage = **opened;
     auto state = readKeyState(storage);
     if (!state)
         return state.error();

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTest>
 
 using namespace BulwarkTest;
@@ -307,9 +308,31 @@ void TestLockout::lockSurvivesRestart()
     QCOMPARE(user(server).value("locked"_L1), QJsonValue(true));
     QCOMPARE(login(server, kUser, kPassword).status, 401);
 
-    QCOMPARE(server.request(Request("POST", u"/api/Users/erin/Unlock"_s)).status, 200);
+    // The way back in without an administrator: the command line, offline.
+    QCOMPARE(server.stop(), 0);
+    const auto unlockUser = [&] {
+        QProcess unlock;
+        unlock.start(qEnvironmentVariable("BULWARK_BINARY"),
+                     {u"--unlock-user"_s, kUser, u"--data-dir"_s, server.dataDir()});
+        if (!unlock.waitForFinished(60000))
+            return std::pair{-1, QString()};
+        return std::pair{unlock.exitCode(), QString::fromUtf8(unlock.readAllStandardOutput() +
+                                                              unlock.readAllStandardError())};
+    };
+    const auto [code, said] = unlockUser();
+    QVERIFY2(code == 0, qPrintable(said));
+    QVERIFY2(said.contains(u"Unlocked"), qPrintable(said));
+    const auto [again, saidAgain] = unlockUser();
+    QCOMPARE(again, 0);
+    QVERIFY2(saidAgain.contains(u"was not locked"), qPrintable(saidAgain));
+
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
     const Answer signedIn = login(server, kUser, kPassword);
     QVERIFY2(signedIn.status == 200, signedIn.body.constData());
+    const Answer audit = server.get(u"/api/Audit?category=user&entity=Users/erin&actor=system"_s);
+    QCOMPARE(audit.status, 200);
+    QVERIFY2(audit.body.contains("\"unlock\"") && audit.body.contains("command line"),
+             audit.body.constData());
 }
 
 QTEST_GUILESS_MAIN(TestLockout)
