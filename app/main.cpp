@@ -87,7 +87,10 @@ Options parse(const QCoreApplication &app)
     const QCommandLineOption masterKey(
         QStringLiteral("master-key-file"),
         QCoreApplication::translate("main", "File holding the master key that encrypts secrets "
-                                            "at rest (default: DATA-DIR/master.key, made 0600)."),
+                                            "at rest. Default: the key the data directory "
+                                            "already has (DATA-DIR/master.key or the OS "
+                                            "keychain); for a new one, the keychain when "
+                                            "reachable, else DATA-DIR/master.key (0600)."),
         QStringLiteral("FILE"));
     const QCommandLineOption configFile(
         QStringLiteral("config"),

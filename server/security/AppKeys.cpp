@@ -73,6 +73,29 @@ QJsonObject toJson(const ApplicationKey &key, const QDateTime &now)
             {W::AppKeyExpired, isExpired(key, now)}};
 }
 
+Status check(const ApplicationKey &key, const AddressAllowlist::Ranges &allowlist,
+             const QHostAddress &client, const QDateTime &now)
+{
+    // The holder knows the secret, so naming the key and the reason is safe.
+    if (!key.enabled)
+        return refused(QStringLiteral("The application key '%1' is disabled.").arg(key.name));
+    if (isExpired(key, now))
+        return refused(QStringLiteral("The application key '%1' expired at %2.")
+                           .arg(key.name, key.expires.toUTC().toString(Qt::ISODate)));
+    if (!AddressAllowlist::allows(allowlist, client))
+        return makeError(ErrorCode::Forbidden,
+                         QStringLiteral("The application key '%1' may not be used from this "
+                                        "address.")
+                             .arg(key.name));
+    return {};
+}
+
+bool useIsDue(const ApplicationKey &key, const QHostAddress &client, const QDateTime &now)
+{
+    return key.lastAddress != AddressAllowlist::unmapped(client).toString() ||
+           !key.lastUsed.isValid() || key.lastUsed.secsTo(now) >= kUseRecordIntervalSeconds;
+}
+
 Result<Use> authenticate(Database &db, QByteArrayView secret, const QHostAddress &client,
                          const QDateTime &now)
 {
@@ -84,25 +107,15 @@ Result<Use> authenticate(Database &db, QByteArrayView secret, const QHostAddress
         return found.error();
     if (!found->has_value())
         return refused(QStringLiteral("The application key is not valid."));
-    // The holder knows the secret, so naming the key and the reason is safe.
     const ApplicationKey &key = **found;
-    if (!key.enabled)
-        return refused(QStringLiteral("The application key '%1' is disabled.").arg(key.name));
-    if (isExpired(key, now))
-        return refused(QStringLiteral("The application key '%1' expired at %2.")
-                           .arg(key.name, key.expires.toUTC().toString(Qt::ISODate)));
     auto ranges = AddressAllowlist::parse(key.ipAllowlist);
     if (!ranges)
         return ranges.error();
-    if (!AddressAllowlist::allows(*ranges, client))
-        return makeError(ErrorCode::Forbidden,
-                         QStringLiteral("The application key '%1' may not be used from this "
-                                        "address.")
-                             .arg(key.name));
+    if (auto s = check(key, *ranges, client, now); !s)
+        return s.error();
     const QString address = AddressAllowlist::unmapped(client).toString();
     Use use{key, key.lastAddress != address};
-    if (use.newAddress || !key.lastUsed.isValid() ||
-        key.lastUsed.secsTo(now) >= kUseRecordIntervalSeconds) {
+    if (useIsDue(key, client, now)) {
         if (auto s = store.recordUse(key.name, now, address); !s)
             return s.error();
         use.key.lastUsed = now;

@@ -1,6 +1,7 @@
 // Application key secrets and the checks made when a request presents one.
 #pragma once
 
+#include "AddressAllowlist.h"
 #include "core/Result.h"
 #include "storage/AppKeyStore.h"
 
@@ -32,6 +33,15 @@ inline constexpr QLatin1StringView SecretPrefix("bwk_");
 
 // The key's JSON (never the secret), with "expired" as of now.
 [[nodiscard]] QJsonObject toJson(const ApplicationKey &key, const QDateTime &now);
+
+// Whether key may be used now from client: enabled, not expired, and the
+// address allowed (Forbidden when not; Unauthorized otherwise).
+[[nodiscard]] Status check(const ApplicationKey &key, const AddressAllowlist::Ranges &allowlist,
+                           const QHostAddress &client, const QDateTime &now);
+// Whether a use from client should be written back now: from a new address
+// (audit it), or the last record is a minute old.
+[[nodiscard]] bool useIsDue(const ApplicationKey &key, const QHostAddress &client,
+                            const QDateTime &now);
 
 struct Use
 {

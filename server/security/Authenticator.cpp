@@ -7,6 +7,7 @@
 #include "Ldap.h"
 #include "PasswordHasher.h"
 #include "core/Names.h"
+#include "storage/AppKeyStore.h"
 #include "storage/DirectoryStore.h"
 #include "storage/LoginStore.h"
 #include "storage/StorageThread.h"
@@ -24,6 +25,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr qsizetype kMaximumRemembered = 10000;
+// How long a verified app key's stored state is trusted before it is read
+// again (changes through the API end it at once).
+constexpr auto kAppKeyFreshFor = std::chrono::seconds(30);
 
 QDateTime now()
 {
@@ -523,66 +527,159 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
                        QStringLiteral("The application key is not valid.")));
         return;
     }
-    // One read on the storage thread: the key, its state and allowlist, its
-    // user; the use is recorded (now and then, and from a new address at
-    // once, audited).
-    m_storage.run<Result<Identity>>(
-        [this, secret, address](EntityStore &store) -> Result<Identity> {
+    const QByteArray hash = AppKeys::secretHash(secret);
+    if (auto it = m_appKeys.find(hash); it != m_appKeys.end()) {
+        if (!it->fresh.hasExpired()) {
+            useCachedAppKey(*it, address, std::move(done));
+            return;
+        }
+        m_appKeys.erase(it);
+    }
+    // Not remembered: one read on the storage thread (the key, its state,
+    // its user), which also records the use and audits a new address.
+    struct Found
+    {
+        Result<Identity> identity = makeError(ErrorCode::Internal, QString());
+        std::optional<CachedKey> cached;
+    };
+    m_storage.run<Found>(
+        [this, secret, address](EntityStore &store) -> Found {
             const QDateTime time = now();
             const QString source = AddressAllowlist::unmapped(address).toString();
-            Result<Identity> outcome = makeError(ErrorCode::Internal, QString());
+            Found found;
             const Status status = store.inTransaction([&]() -> Status {
                 auto use = AppKeys::authenticate(store.database(), secret, address, time);
                 if (!use) {
                     if (use.error().code == ErrorCode::Forbidden)
-                        audit(store,
-                              AuditRecord{0,
-                                          time,
-                                          QString(),
-                                          source,
-                                          QString(Audit::AppKey),
-                                          QStringLiteral("use"),
-                                          QStringLiteral("ApplicationKeys"),
-                                          QString(Audit::Denied),
-                                          QJsonObject{{u"reason"_s, u"address not allowed"_s}},
-                                          {},
-                                          {}});
+                        auditAddressRefused(store, QString(), source, time);
                     // A refusal is an answer, not a failed transaction.
-                    outcome = use.error().code == ErrorCode::Forbidden
-                                  ? Result<Identity>(
-                                        makeError(ErrorCode::Unauthorized, use.error().message))
-                                  : Result<Identity>(use.error());
+                    found.identity = use.error().code == ErrorCode::Forbidden
+                                         ? Result<Identity>(makeError(ErrorCode::Unauthorized,
+                                                                      use.error().message))
+                                         : Result<Identity>(use.error());
                     return {};
                 }
                 auto user = LoginStore(store.database()).record(use->key.user, time);
                 if (!user)
                     return user.error();
                 if (!user->exists || !user->enabled) {
-                    outcome = makeError(ErrorCode::Unauthorized,
-                                        QStringLiteral("The application key's user cannot sign "
-                                                       "in."));
+                    found.identity = userCannotSignIn();
                     return {};
                 }
+                // Only a key that signs in is remembered.
+                CachedKey cached{use->key, {}, {}};
+                if (auto ranges = AddressAllowlist::parse(use->key.ipAllowlist))
+                    cached.allowlist = *ranges;
+                found.cached = cached;
                 if (use->newAddress)
-                    audit(store, AuditRecord{0,
-                                             time,
-                                             use->key.user,
-                                             source,
-                                             QString(Audit::AppKey),
-                                             QStringLiteral("use-from-new-address"),
-                                             u"ApplicationKeys/"_s + use->key.name,
-                                             QString(Audit::Success),
-                                             {},
-                                             {},
-                                             {}});
-                outcome = Identity{use->key.user, QStringLiteral("appkey"), use->key.name, {}, {}};
+                    auditNewAddress(store, use->key, source, time);
+                found.identity =
+                    Identity{use->key.user, QStringLiteral("appkey"), use->key.name, {}, {}};
                 return {};
             });
             if (!status)
-                return status.error();
-            return outcome;
+                found.identity = status.error();
+            return found;
         },
-        this, std::move(done));
+        this,
+        [this, hash, done = std::move(done)](Found found) {
+            if (found.cached) {
+                if (m_appKeys.size() >= kMaximumRemembered)
+                    m_appKeys.clear();
+                found.cached->fresh = QDeadlineTimer(kAppKeyFreshFor);
+                m_appKeys.insert(hash, *found.cached);
+            }
+            done(found.identity);
+        });
+}
+
+// A key verified in the last half minute: its state is checked here, on
+// the I/O thread, and its use written back when due.
+void Authenticator::useCachedAppKey(CachedKey &cached, const QHostAddress &address, Done done)
+{
+    const QDateTime time = now();
+    const QString source = AddressAllowlist::unmapped(address).toString();
+    if (auto s = AppKeys::check(cached.key, cached.allowlist, address, time); !s) {
+        if (s.error().code == ErrorCode::Forbidden) {
+            const QString name = cached.key.name;
+            m_storage.run<Status>(
+                [this, name, source, time](EntityStore &store) -> Status {
+                    auditAddressRefused(store, name, source, time);
+                    return {};
+                },
+                this, [](Status) {});
+        }
+        done(makeError(ErrorCode::Unauthorized, s.error().message));
+        return;
+    }
+    if (AppKeys::useIsDue(cached.key, address, time)) {
+        const bool newAddress = cached.key.lastAddress != source;
+        cached.key.lastUsed = time;
+        cached.key.lastAddress = source;
+        const ApplicationKey key = cached.key;
+        m_storage.run<Status>(
+            [this, key, source, time, newAddress](EntityStore &store) -> Status {
+                return store.inTransaction([&]() -> Status {
+                    if (auto s = AppKeyStore(store.database()).recordUse(key.name, time, source);
+                        !s)
+                        return s;
+                    if (newAddress)
+                        auditNewAddress(store, key, source, time);
+                    return {};
+                });
+            },
+            this,
+            [](Status s) {
+                if (!s)
+                    qCWarning(lcAuth).noquote()
+                        << "Could not record an app key's use:" << s.error().message;
+            });
+    }
+    done(Identity{cached.key.user, QStringLiteral("appkey"), cached.key.name, {}, {}});
+}
+
+Error Authenticator::userCannotSignIn()
+{
+    return makeError(ErrorCode::Unauthorized,
+                     QStringLiteral("The application key's user cannot sign in."));
+}
+
+void Authenticator::auditAddressRefused(EntityStore &store, const QString &key,
+                                        const QString &source, const QDateTime &time) const
+{
+    audit(store, AuditRecord{0,
+                             time,
+                             QString(),
+                             source,
+                             QString(Audit::AppKey),
+                             QStringLiteral("use"),
+                             key.isEmpty() ? u"ApplicationKeys"_s : u"ApplicationKeys/"_s + key,
+                             QString(Audit::Denied),
+                             QJsonObject{{u"reason"_s, u"address not allowed"_s}},
+                             {},
+                             {}});
+}
+
+void Authenticator::auditNewAddress(EntityStore &store, const ApplicationKey &key,
+                                    const QString &source, const QDateTime &time) const
+{
+    audit(store, AuditRecord{0,
+                             time,
+                             key.user,
+                             source,
+                             QString(Audit::AppKey),
+                             QStringLiteral("use-from-new-address"),
+                             u"ApplicationKeys/"_s + key.name,
+                             QString(Audit::Success),
+                             {},
+                             {},
+                             {}});
+}
+
+void Authenticator::appKeyChanged(const QString &name)
+{
+    m_appKeys.removeIf([&](const auto &entry) { return entry.value().key.name == name; });
+    Q_EMIT appKeyEnded(name);
 }
 
 bool Authenticator::endSession(const QByteArray &token)
@@ -595,6 +692,7 @@ bool Authenticator::endSession(const QByteArray &token)
 void Authenticator::forgetUser(const QString &user)
 {
     m_remembered.removeIf([&](const auto &entry) { return entry.value().user == user; });
+    m_appKeys.removeIf([&](const auto &entry) { return entry.value().key.user == user; });
     m_sessions.endAllOf(user);
     Q_EMIT credentialsChanged(user);
 }

@@ -9,10 +9,12 @@
 // per account (lockout) and per client address (throttle), and audited.
 #pragma once
 
+#include "AddressAllowlist.h"
 #include "LoginThrottle.h"
 #include "SecuritySettings.h"
 #include "Sessions.h"
 #include "core/Result.h"
+#include "storage/AppKeyStore.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -104,7 +106,7 @@ public:
     bool endSession(const QByteArray &token);
     // An app key was changed or deleted: connections that signed in with it
     // end (they sign in again, and are checked against its new state).
-    void appKeyChanged(const QString &name) { Q_EMIT appKeyEnded(name); }
+    void appKeyChanged(const QString &name);
 
     // Checks waiting for or running on the worker pool; past this, new
     // checks are refused as Unavailable instead of queueing without bound.
@@ -124,9 +126,22 @@ private:
         QDeadlineTimer expiry;
     };
     struct PasswordCheck;
+    // A verified app key, remembered for a short while.
+    struct CachedKey
+    {
+        ApplicationKey key;
+        AddressAllowlist::Ranges allowlist;
+        QDeadlineTimer fresh;
+    };
 
     void checkPassword(std::shared_ptr<PasswordCheck> check);
     void finishPassword(std::shared_ptr<PasswordCheck> check);
+    void useCachedAppKey(CachedKey &cached, const QHostAddress &address, Done done);
+    [[nodiscard]] static Error userCannotSignIn();
+    void auditAddressRefused(EntityStore &store, const QString &key, const QString &source,
+                             const QDateTime &time) const;
+    void auditNewAddress(EntityStore &store, const ApplicationKey &key, const QString &source,
+                         const QDateTime &time) const;
     void audit(EntityStore &store, AuditRecord record) const;
 
     StorageThread &m_storage;
@@ -139,6 +154,7 @@ private:
     QTimer m_purge;
     QByteArray m_cacheKey; // random per process
     QHash<QByteArray, Remembered> m_remembered;
+    QHash<QByteArray, CachedKey> m_appKeys; // by SHA-256 of the secret
     QSet<QString> m_administrators;
     int m_inFlight = 0;
 };
