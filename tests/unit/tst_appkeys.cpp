@@ -1,6 +1,7 @@
 // Application keys: secret format, address allowlists, the store (SQLite and
 // a real PostgreSQL from BULWARK_TEST_POSTGRES_URL), sign-in checks with an
 // explicit clock, and the REST routes' rules run against a real store.
+#include "TestDatabases.h"
 #include "api/AppKeyRoutes.h"
 #include "security/AddressAllowlist.h"
 #include "security/AppKeys.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 
 using namespace Bulwark;
+using namespace BulwarkTest;
 using namespace Qt::StringLiterals;
 
 class TestAppKeys : public QObject
@@ -22,31 +24,13 @@ class TestAppKeys : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_counter = 0;
+    TestDatabases m_databases;
     const QDateTime m_now = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
 
     std::unique_ptr<Database> freshDatabase()
     {
-        QFETCH_GLOBAL(QString, backend);
-        DatabaseUrl url;
-        if (backend == u"sqlite")
-            url = *DatabaseUrl::parse(QStringLiteral("sqlite:keys%1.db").arg(++m_counter),
-                                      m_dir.path());
-        else
-            url = *DatabaseUrl::parse(qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL"), {});
-        auto db = Database::open(url);
-        if (!db)
-            qFatal("%s", qPrintable(db.error().message));
-        if (backend == u"postgresql") {
-            QSqlQuery q((*db)->connection());
-            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-                !q.exec(QStringLiteral("CREATE SCHEMA public")))
-                qFatal("cannot reset the PostgreSQL schema");
-        }
-        if (auto s = (*db)->migrate(); !s)
-            qFatal("%s", qPrintable(s.error().message));
-        EntityStore store(**db);
+        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
+        EntityStore store(*db);
         for (const char *name : {"Administrator", "alice", "bob"}) {
             User user;
             user.name = QString::fromLatin1(name);
@@ -54,7 +38,7 @@ private:
             if (auto s = store.createUser(user, {}); !s)
                 qFatal("%s", qPrintable(s.error().message));
         }
-        return std::move(*db);
+        return db;
     }
 
     ApplicationKey key(const QString &name, const QString &user) const
@@ -121,17 +105,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        if (!qEnvironmentVariableIsEmpty("BULWARK_TEST_POSTGRES_URL"))
-            QTest::newRow("postgresql") << QStringLiteral("postgresql");
-        else if (!qEnvironmentVariableIsEmpty("CI"))
-            qFatal("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");
-        else
-            qWarning("BULWARK_TEST_POSTGRES_URL is not set: PostgreSQL rows are skipped");
-    }
+    void initTestCase_data() { TestDatabases::addBackendRows(); }
 
     void secretFormat()
     {

@@ -1,6 +1,7 @@
 // The audit log against SQLite (a fresh file) and a real PostgreSQL (given in
 // BULWARK_TEST_POSTGRES_URL): chaining, filters, paging, and detection of
 // every kind of tampering done straight to the table.
+#include "TestDatabases.h"
 #include "api/AuditRoutes.h"
 #include "security/AuditLog.h"
 #include "security/Crypto.h"
@@ -15,38 +16,20 @@
 #include <QTest>
 
 using namespace Bulwark;
+using namespace BulwarkTest;
 
 class TestAudit : public QObject
 {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_counter = 0;
+    TestDatabases m_databases;
     const QByteArray m_key = QByteArray(32, 'k');
     const QDateTime m_start = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
 
     std::unique_ptr<Database> freshDatabase()
     {
-        QFETCH_GLOBAL(QString, backend);
-        DatabaseUrl url;
-        if (backend == u"sqlite")
-            url = *DatabaseUrl::parse(QStringLiteral("sqlite:audit%1.db").arg(++m_counter),
-                                      m_dir.path());
-        else
-            url = *DatabaseUrl::parse(qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL"), {});
-        auto db = Database::open(url);
-        if (!db)
-            qFatal("%s", qPrintable(db.error().message));
-        if (backend == u"postgresql") {
-            QSqlQuery q((*db)->connection());
-            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-                !q.exec(QStringLiteral("CREATE SCHEMA public")))
-                qFatal("cannot reset the PostgreSQL schema");
-        }
-        if (auto s = (*db)->migrate(); !s)
-            qFatal("%s", qPrintable(s.error().message));
-        return std::move(*db);
+        return m_databases.fresh(TestDatabases::Schema::Latest);
     }
 
     AuditRecord record(int minute, const QString &actor, QLatin1StringView category,
@@ -114,17 +97,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        if (!qEnvironmentVariableIsEmpty("BULWARK_TEST_POSTGRES_URL"))
-            QTest::newRow("postgresql") << QStringLiteral("postgresql");
-        else if (!qEnvironmentVariableIsEmpty("CI"))
-            qFatal("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");
-        else
-            qWarning("BULWARK_TEST_POSTGRES_URL is not set: PostgreSQL rows are skipped");
-    }
+    void initTestCase_data() { TestDatabases::addBackendRows(); }
 
     void appendChainsRecords()
     {

@@ -1,5 +1,6 @@
 // Storage against SQLite (a fresh file) and a real PostgreSQL (the server
 // that .ci/dev.sh test starts, given in BULWARK_TEST_POSTGRES_URL).
+#include "TestDatabases.h"
 #include "storage/Database.h"
 #include "storage/EntityStore.h"
 
@@ -8,52 +9,22 @@
 #include <QTest>
 
 using namespace Bulwark;
+using namespace BulwarkTest;
 
 class TestStorage : public QObject
 {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_counter = 0;
+    TestDatabases m_databases;
 
     // A new, empty database of the row's backend.
-    std::unique_ptr<Database> freshDatabase()
-    {
-        QFETCH_GLOBAL(QString, backend);
-        DatabaseUrl url;
-        if (backend == u"sqlite") {
-            url = *DatabaseUrl::parse(QStringLiteral("sqlite:test%1.db").arg(++m_counter),
-                                      m_dir.path());
-        } else {
-            url = *DatabaseUrl::parse(qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL"), {});
-        }
-        auto db = Database::open(url);
-        if (!db)
-            qFatal("%s", qPrintable(db.error().message));
-        if (backend == u"postgresql") {
-            QSqlQuery q((*db)->connection());
-            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-                !q.exec(QStringLiteral("CREATE SCHEMA public")))
-                qFatal("cannot reset the PostgreSQL schema");
-        }
-        return std::move(*db);
-    }
+    std::unique_ptr<Database> freshDatabase() { return m_databases.fresh(); }
 
     static QDateTime now() { return QDateTime::currentDateTimeUtc(); }
 
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        if (!qEnvironmentVariableIsEmpty("BULWARK_TEST_POSTGRES_URL"))
-            QTest::newRow("postgresql") << QStringLiteral("postgresql");
-        else if (!qEnvironmentVariableIsEmpty("CI"))
-            qFatal("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");
-        else
-            qWarning("BULWARK_TEST_POSTGRES_URL is not set: PostgreSQL rows are skipped");
-    }
+    void initTestCase_data() { TestDatabases::addBackendRows(); }
 
     void urlParsing()
     {
