@@ -6,6 +6,7 @@
 #include "security/Crypto.h"
 #include "security/Secrets.h"
 #include "security/Vault.h"
+#include "storage/Database.h"
 #include "storage/SecretStore.h"
 #include "storage/StorageThread.h"
 
@@ -324,7 +325,21 @@ private Q_SLOTS:
     void rotationWithoutKeysIsRefused()
     {
         QTemporaryDir dir;
+        // No database at all: said so, and none is made.
         auto rotated = rotateMasterKey(configFor(dir.path()));
+        QVERIFY(!rotated);
+        QVERIFY2(rotated.error().message.contains(u"no database"),
+                 qPrintable(rotated.error().message));
+        QVERIFY(!QFile::exists(dir.filePath(u"bulwark.db"_s)));
+        // A database without keys yet: nothing to rotate.
+        {
+            auto url = DatabaseUrl::parse({}, dir.path());
+            QVERIFY(url.ok());
+            auto db = Database::open(*url);
+            QVERIFY(db.ok());
+            QVERIFY((*db)->migrate().ok());
+        }
+        rotated = rotateMasterKey(configFor(dir.path()));
         QVERIFY(!rotated);
         QVERIFY2(rotated.error().message.contains(u"start the server once"),
                  qPrintable(rotated.error().message));
