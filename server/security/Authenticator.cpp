@@ -202,6 +202,12 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
                                       "a moment.")));
         return;
     }
+    if (!m_throttle.begin(address)) {
+        done(makeError(ErrorCode::TooManyRequests,
+                       QStringLiteral("Too many sign-ins from your address are being checked or "
+                                      "have failed; try again in a few seconds.")));
+        return;
+    }
     ++m_inFlight;
     auto check = std::make_shared<PasswordCheck>();
     check->user = user;
@@ -250,7 +256,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
         this,
         [this, check](Status read) {
             if (!read) {
-                --m_inFlight;
+                checkEnded(*check);
                 check->done(read.error());
                 return;
             }
@@ -264,12 +270,20 @@ void Authenticator::checkPassword(std::shared_ptr<PasswordCheck> check)
     const auto parameters = PasswordHasher::Parameters::from(m_settings.passwords);
     m_pool.start([this, check, parameters]() {
         const LoginRecord &r = check->record;
+        const bool local = !(r.exists && r.authSource != LocalAuthSource) &&
+                           (r.exists || check->provisioning.isEmpty());
+        if (!local) {
+            // A directory answers faster or slower than Argon2id: pay for a
+            // hash anyway, so that the time of an answer tells less about
+            // which kind of name it was.
+            [[maybe_unused]] const bool decoy =
+                PasswordHasher::verify(check->password, PasswordHasher::decoyHash(parameters));
+        }
         if (r.exists && r.authSource != LocalAuthSource) {
             // A directory user: never a local password, even if one is stored.
             if (!check->directory || !check->directory->enabled) {
-                // Its directory is gone or off: the same work as a wrong password.
-                [[maybe_unused]] const bool decoy =
-                    PasswordHasher::verify(check->password, PasswordHasher::decoyHash(parameters));
+                // Its directory is gone or off: refused (the decoy above
+                // took the time of a wrong password).
             } else {
                 auto login = Ldap::authenticate(*check->directory, check->user, check->password);
                 if (login) {
@@ -313,7 +327,6 @@ void Authenticator::checkPassword(std::shared_ptr<PasswordCheck> check)
 
 void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
 {
-    const LoginRecord &r = check->record;
     if (check->unavailable && !check->verified) {
         qCWarning(lcAuth).noquote()
             << "Directory unavailable for a sign-in:" << check->unavailableMessage;
@@ -321,11 +334,11 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
         // nothing wrong.
         AuditRecord record;
         record.time = now();
-        record.actor = check->user.left(Names::MaximumLength);
+        record.actor = shownName(check->user);
         record.source = check->address.toString();
         record.category = QString(Audit::Auth);
         record.action = QStringLiteral("login");
-        record.entity = u"Users/"_s + check->user.left(Names::MaximumLength);
+        record.entity = u"Users/"_s + shownName(check->user);
         record.outcome = QString(Audit::Failure);
         record.details = QJsonObject{{u"method"_s, check->method},
                                      {u"reason"_s, u"directory-unavailable"_s},
@@ -337,7 +350,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
             },
             this,
             [this, check](Status) {
-                --m_inFlight;
+                checkEnded(*check);
                 check->done(makeError(ErrorCode::Unavailable,
                                       QStringLiteral("The directory service that checks this "
                                                      "account cannot be reached; try again later "
@@ -345,34 +358,50 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
             });
         return;
     }
-    // Verified, but the account may not sign in now.
-    const bool provisioning = !r.exists && !check->provisionedFrom.isEmpty();
-    const bool allowed = check->verified && (provisioning || (r.enabled && !r.locked));
-    const QString why = !check->verified              ? QStringLiteral("wrong-credentials")
-                        : r.locked                    ? QStringLiteral("locked")
-                        : !r.enabled && !provisioning ? QStringLiteral("disabled")
-                                                      : QString();
-    if (!allowed)
-        m_throttle.recordFailure(check->address);
-
-    // 3. Storage: count the outcome, store a rehash or a provisioned user,
+    // 3. Storage: decide against the account's state NOW (a lock, a new
+    //    password or a disabled account may have come while this check was
+    //    hashing), count the outcome, store a rehash or a provisioned user,
     //    and audit it.
     const LockoutSettings lockout = m_settings.lockout;
     struct Outcome
     {
+        bool allowed = false;
         bool lockedNow = false;
         Status status;
         std::optional<QSet<QString>> administrators;
     };
     m_storage.run<Outcome>(
-        [this, check, allowed, why, provisioning, lockout](EntityStore &store) -> Outcome {
+        [this, check, lockout](EntityStore &store) -> Outcome {
             Outcome outcome;
             LoginStore logins(store.database());
             const QDateTime time = now();
             const QString source = check->address.toString();
+            const QString name = shownName(check->user);
             outcome.status = store.inTransaction([&]() -> Status {
-                if (!allowed) {
-                    if (check->record.exists && why == u"wrong-credentials") {
+                const LoginRecord &before = check->record;
+                LoginRecord current;
+                if (before.exists || !check->provisionedFrom.isEmpty()) {
+                    auto read = logins.record(check->user, time);
+                    if (!read)
+                        return read.error();
+                    current = *read;
+                }
+                const bool provisioning = !before.exists && !check->provisionedFrom.isEmpty();
+                QString why;
+                if (!check->verified)
+                    why = QStringLiteral("wrong-credentials");
+                else if (provisioning && current.exists)
+                    why = QStringLiteral("credentials-changed"); // made meanwhile
+                else if (!provisioning && current.locked)
+                    why = QStringLiteral("locked");
+                else if (!provisioning && !current.enabled)
+                    why = QStringLiteral("disabled");
+                else if (!provisioning && (current.passwordHash != before.passwordHash ||
+                                           current.authSource != before.authSource))
+                    why = QStringLiteral("credentials-changed");
+                outcome.allowed = why.isEmpty();
+                if (!outcome.allowed) {
+                    if (current.exists && why == u"wrong-credentials") {
                         auto locked = logins.recordFailure(check->user, time, lockout);
                         if (!locked)
                             return locked.error();
@@ -384,11 +413,11 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                        check->directoryProblem.left(512));
                     audit(store, AuditRecord{0,
                                              time,
-                                             check->user.left(Names::MaximumLength),
+                                             name,
                                              source,
                                              QString(Audit::Auth),
                                              QStringLiteral("login"),
-                                             u"Users/"_s + check->user.left(Names::MaximumLength),
+                                             u"Users/"_s + name,
                                              QString(Audit::Failure),
                                              details,
                                              {},
@@ -402,7 +431,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                   source,
                                   QString(Audit::Auth),
                                   QStringLiteral("lockout"),
-                                  u"Users/"_s + check->user.left(Names::MaximumLength),
+                                  u"Users/"_s + name,
                                   QString(Audit::Success),
                                   QJsonObject{{u"failures"_s, lockout.threshold},
                                               {u"windowSeconds"_s, lockout.windowSeconds},
@@ -459,52 +488,79 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 if (!check->newHash.isEmpty())
                     details.insert(u"rehashed"_s, true);
                 if (check->ldap)
-                    details.insert(u"directory"_s, provisioning ? check->provisionedFrom
-                                                                : check->record.authSource);
+                    details.insert(u"directory"_s,
+                                   provisioning ? check->provisionedFrom : before.authSource);
                 audit(store, AuditRecord{0,
                                          time,
                                          check->user,
                                          source,
                                          QString(Audit::Auth),
                                          QStringLiteral("login"),
-                                         u"Users/"_s + check->user.left(Names::MaximumLength),
+                                         u"Users/"_s + check->user,
                                          QString(Audit::Success),
                                          details,
                                          {},
                                          {}});
+                if (provisioning) {
+                    // Mapped groups may have made the new user an administrator.
+                    auto admins = logins.administrators();
+                    if (!admins)
+                        return admins.error();
+                    outcome.administrators = *admins;
+                }
                 return {};
             });
-            if (outcome.status && allowed && provisioning) {
-                // Mapped groups may have made the new user an administrator.
-                if (auto admins = logins.administrators())
-                    outcome.administrators = *admins;
-            }
             return outcome;
         },
         this,
-        [this, check, allowed, provisioning](Outcome outcome) {
-            --m_inFlight;
+        [this, check](Outcome outcome) {
+            checkEnded(*check);
             if (!outcome.status) {
                 check->done(outcome.status.error());
                 return;
+            }
+            const QString name = shownName(check->user);
+            if (!outcome.allowed && m_throttle.recordFailure(check->address)) {
+                // The address has just been slowed down: once per window.
+                const QString source = check->address.toString();
+                const LockoutSettings lockout = m_settings.lockout;
+                m_storage.run<Status>(
+                    [this, source, lockout](EntityStore &store) -> Status {
+                        audit(store,
+                              AuditRecord{
+                                  0,
+                                  now(),
+                                  QStringLiteral("system"),
+                                  source,
+                                  QString(Audit::Auth),
+                                  QStringLiteral("throttle"),
+                                  QStringLiteral("Addresses/") + source,
+                                  QString(Audit::Success),
+                                  QJsonObject{{u"failures"_s, lockout.addressThreshold},
+                                              {u"windowSeconds"_s, lockout.addressWindowSeconds}},
+                                  {},
+                                  {}});
+                        return {};
+                    },
+                    this, [](Status) {});
             }
             if (outcome.lockedNow) {
                 // Remembered Basic checks of the account end with the lock.
                 m_remembered.removeIf(
                     [&](const auto &entry) { return entry.value().user == check->user; });
                 qCWarning(lcAuth).noquote()
-                    << "Locked the account" << check->user.left(64)
-                    << "after repeated failed sign-ins from" << check->address.toString();
+                    << "Locked the account" << name << "after repeated failed sign-ins from"
+                    << check->address.toString();
             }
-            if (!allowed) {
-                qCInfo(lcAuth).noquote() << "Sign-in refused for" << check->user.left(64) << "from"
-                                         << check->address.toString();
+            if (!outcome.allowed) {
+                qCInfo(lcAuth).noquote()
+                    << "Sign-in refused for" << name << "from" << check->address.toString();
                 check->done(rejected());
                 return;
             }
             if (outcome.administrators)
                 m_administrators = *outcome.administrators;
-            if (provisioning)
+            if (!check->provisionedFrom.isEmpty())
                 qCInfo(lcAuth).noquote()
                     << "Created user" << check->user << "from directory" << check->provisionedFrom;
             if (check->method == u"basic" && m_settings.sessions.basicCacheSeconds > 0) {
@@ -516,6 +572,19 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
             }
             check->done(Identity{check->user, check->method, {}, {}, {}});
         });
+}
+
+void Authenticator::checkEnded(const PasswordCheck &check)
+{
+    --m_inFlight;
+    m_throttle.end(check.address);
+}
+
+QString Authenticator::shownName(const QString &typed)
+{
+    // What was typed as a name may be a password, or carry line breaks.
+    return Names::validate(QStringLiteral("user"), typed) ? typed
+                                                          : QStringLiteral("(not a user name)");
 }
 
 // ---- App keys -------------------------------------------------------------

@@ -135,6 +135,8 @@ private:
     };
 
     void checkPassword(std::shared_ptr<PasswordCheck> check);
+    void checkEnded(const PasswordCheck &check);
+    [[nodiscard]] static QString shownName(const QString &typed);
     void finishPassword(std::shared_ptr<PasswordCheck> check);
     void useCachedAppKey(CachedKey &cached, const QHostAddress &address, Done done);
     [[nodiscard]] static Error userCannotSignIn();

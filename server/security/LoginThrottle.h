@@ -23,7 +23,14 @@ public:
 
     // Seconds until address may try again; 0 when it may now.
     [[nodiscard]] int retryAfter(const QHostAddress &address);
-    void recordFailure(const QHostAddress &address);
+    // True when this failure took the address past the threshold.
+    bool recordFailure(const QHostAddress &address);
+    // A check of address starts, and ends. Failures are known only when a
+    // check ends, so the checks still running count against the threshold
+    // too: a burst cannot all be checked before its first failure counts.
+    // False when the address is at the threshold.
+    [[nodiscard]] bool begin(const QHostAddress &address);
+    void end(const QHostAddress &address);
 
 private:
     struct Window
@@ -35,6 +42,7 @@ private:
 
     LockoutSettings m_settings;
     QHash<QByteArray, Window> m_windows;
+    QHash<QByteArray, int> m_inFlight;
 };
 
 } // namespace Bulwark

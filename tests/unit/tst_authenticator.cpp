@@ -9,6 +9,7 @@
 #include "security/Vault.h"
 #include "storage/AppKeyStore.h"
 #include "storage/LoginStore.h"
+#include "storage/Sql_p.h"
 #include "storage/StorageThread.h"
 
 #include <QSignalSpy>
@@ -305,6 +306,80 @@ private Q_SLOTS:
                      .error()
                      .code,
                  ErrorCode::TooManyRequests);
+        makeAuthenticator(settings());
+    }
+
+    void stateChangedDuringCheckWins_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::newRow("locked") << QStringLiteral("lock");
+        QTest::newRow("password changed") << QStringLiteral("password");
+        QTest::newRow("disabled") << QStringLiteral("disable");
+    }
+
+    // A check reads the account, hashes, then decides: what happened to the
+    // account in between (queued on the storage thread behind the read)
+    // decides, not what the read saw.
+    void stateChangedDuringCheckWins()
+    {
+        QFETCH(QString, change);
+        const QString user = QStringLiteral("race-") + change;
+        QVERIFY(createUser(user, kPassword).ok());
+        std::optional<Result<Identity>> outcome;
+        m_authenticator->verifyPassword(user, kPassword, kClient, QStringLiteral("password"),
+                                        [&](Result<Identity> r) { outcome = r; });
+        m_storage->run<Status>(
+            [&](EntityStore &store) -> Status {
+                if (change == u"lock")
+                    return Sql::run(
+                               store.database().connection(),
+                               "UPDATE users SET locked = 1, locked_until = NULL WHERE name = ?",
+                               {user})
+                                   .ok()
+                               ? Status()
+                               : makeError(ErrorCode::Internal, QStringLiteral("lock"));
+                if (change == u"password")
+                    return store.setPasswordHash(
+                        user,
+                        *PasswordHasher::hash(QStringLiteral("another-password-789"),
+                                              PasswordHasher::Parameters::from(fastPasswords())));
+                auto u = store.user(user);
+                if (!u)
+                    return u.error();
+                u->enabled = false;
+                return store.updateUser(*u);
+            },
+            this, [](Status s) { QVERIFY(s.ok()); });
+        QTRY_VERIFY(outcome.has_value());
+        QVERIFY(!outcome->ok());
+        QCOMPARE(outcome->error().code, ErrorCode::Unauthorized);
+    }
+
+    void burstFromOneAddressIsBounded()
+    {
+        SecuritySettings s = settings();
+        s.lockout.threshold = 0;
+        s.lockout.addressThreshold = 3;
+        makeAuthenticator(s);
+        const QHostAddress from(QStringLiteral("198.51.100.20"));
+        int refused = 0;
+        int throttled = 0;
+        int answered = 0;
+        for (int i = 0; i < 10; ++i)
+            m_authenticator->verifyPassword(
+                QStringLiteral("nobody"), QStringLiteral("guess-%1").arg(i), from,
+                QStringLiteral("password"), [&](Result<Identity> r) {
+                    ++answered;
+                    if (!r.ok() && r.error().code == ErrorCode::Unauthorized)
+                        ++refused;
+                    if (!r.ok() && r.error().code == ErrorCode::TooManyRequests)
+                        ++throttled;
+                });
+        // Checks in flight count: only the first three are checked at all.
+        QCOMPARE(throttled, 7);
+        QTRY_COMPARE(answered, 10);
+        QCOMPARE(refused, 3);
+        QCOMPARE(check(kAdmin, kPassword, from).error().code, ErrorCode::TooManyRequests);
         makeAuthenticator(settings());
     }
 
