@@ -457,6 +457,21 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
             return;
         }
     }
+    // A page of another site may make a browser send a write with whatever
+    // credentials it holds (Basic it remembered, a cookie): writes carrying
+    // a foreign Origin, or marked cross-site by the browser, are refused.
+    // Clients that are not browsers send neither header.
+    if (req.method != HttpMethod::Get) {
+        const QByteArray origin = req.header("origin");
+        const QByteArray site = req.header("sec-fetch-site").trimmed().toLower();
+        if ((!origin.isEmpty() && !isSameOrigin(origin, req.header("host"))) ||
+            site == "cross-site" || site == "same-site") {
+            send(pending, errorResponse(403, QStringLiteral("forbidden-origin"),
+                                        QStringLiteral("Writes from a page of another site are "
+                                                       "refused.")));
+            return;
+        }
+    }
     // A secret in a URL ends up in logs, proxies and browser history.
     for (const auto &[key, value] : req.query.queryItems()) {
         const QString k = key.toLower();

@@ -117,6 +117,7 @@ private slots:
     void credentialsInUrlAreRefused();
     void nonAdministratorSession();
     void basicKeepsWorking();
+    void crossSiteWritesAreRefused();
     void idleTimeout();
     void absoluteLifetime();
 
@@ -617,6 +618,40 @@ void TestSessions::basicKeepsWorking()
                               .withHeader("Cookie", kCookieName + '=' + session.token));
     QCOMPARE(both.status, 200);
     QCOMPARE(both.json().value("method"_L1).toString(), u"basic"_s);
+}
+
+// A page of another site cannot make a browser write with the credentials it
+// holds (remembered Basic, like a cookie): a foreign Origin or a cross-site
+// fetch is refused before anything else; reads and same-origin writes go on.
+void TestSessions::crossSiteWritesAreRefused()
+{
+    const QByteArray host = m_server->url(u"/"_s).authority().toLatin1();
+    const QJsonObject thing{{"name"_L1, "FromElsewhere"_L1}};
+    const Answer foreign =
+        m_server->request(Request("POST", u"/api/Things"_s, jsonBody(thing), "application/json")
+                              .withHeader("Origin", "https://evil.example"));
+    QCOMPARE(foreign.status, 403);
+    QCOMPARE(foreign.errorCode(), u"forbidden-origin"_s);
+    const Answer emptyBody = m_server->request(
+        Request("POST", u"/api/Users/Administrator/Unlock"_s).withHeader("Origin", "null"));
+    QCOMPARE(emptyBody.status, 403);
+    const Answer fetched = m_server->request(Request("DELETE", u"/api/Things/FromElsewhere"_s)
+                                                 .withHeader("Sec-Fetch-Site", "cross-site"));
+    QCOMPARE(fetched.status, 403);
+    QCOMPARE(m_server->get(u"/api/Things/FromElsewhere"_s).status, 404);
+    // The server's own pages, and clients that send no Origin, may write.
+    const Answer same =
+        m_server->request(Request("POST", u"/api/Things"_s, jsonBody(thing), "application/json")
+                              .withHeader("Origin", "https://" + host)
+                              .withHeader("Sec-Fetch-Site", "same-origin"));
+    QCOMPARE(same.status, 201);
+    QCOMPARE(m_server->remove(u"/api/Things/FromElsewhere"_s).status, 204);
+    // Reads from anywhere are not writes.
+    QCOMPARE(
+        m_server
+            ->request(Request("GET", u"/api/Things"_s).withHeader("Origin", "https://evil.example"))
+            .status,
+        200);
 }
 
 // Idle timeout 5 s: a session used every 2 s lives on past it; one left
