@@ -40,6 +40,19 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
                                 QStringLiteral("app key changed"));
         }
     });
+    // A stream ends when its credential does: the session (which an open
+    // stream keeps in use, up to its lifetime) or the app key's expiry.
+    connect(&m_authenticator, &Authenticator::expiryCheck, this, [this]() {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto subscribers = m_subscribers;
+        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+            const bool sessionEnded =
+                !it->sessionToken.isEmpty() && !m_authenticator.sessions().use(it->sessionToken);
+            if (sessionEnded || (it->expires.isValid() && it->expires <= now))
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("credentials expired"));
+        }
+    });
     // A stream opened with a session ends with it.
     connect(&m_authenticator, &Authenticator::sessionEnded, this, [this](const QByteArray &token) {
         const auto subscribers = m_subscribers;
@@ -88,8 +101,8 @@ void EventHub::accept(QWebSocket *socket)
                          QStringLiteral("live events need administrator rights"));
             return;
         }
-        m_subscribers.insert(guard,
-                             Subscriber{identity->user, identity->sessionToken, identity->appKey});
+        m_subscribers.insert(guard, Subscriber{identity->user, identity->sessionToken,
+                                               identity->appKey, identity->expires});
         qCInfo(lcEvents) << "Event subscriber" << identity->user << "from"
                          << guard->peerAddress().toString();
         const QJsonObject hello{{Wire::Type, Wire::EventHello}, {Wire::User, identity->user}};

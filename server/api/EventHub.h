@@ -3,6 +3,7 @@
 // property changes to every authenticated subscriber.
 #pragma once
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -33,6 +34,7 @@ private:
         QString user;
         QByteArray sessionToken; // empty unless it signed in with a session
         QString appKey;          // empty unless it signed in with an app key
+        QDateTime expires;       // when its credential ends; null: never
     };
     QHash<QWebSocket *, Subscriber> m_subscribers; // authenticated
 };

@@ -30,6 +30,15 @@ EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObj
                                         QStringLiteral("credentials changed"));
                 }
             });
+    connect(&m_authenticator, &Authenticator::expiryCheck, this, [this]() {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto sessions = m_sessions;
+        for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
+            if (it->expires.isValid() && it->expires <= now)
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("credentials expired"));
+        }
+    });
     connect(&m_authenticator, &Authenticator::appKeyEnded, this, [this](const QString &name) {
         const auto sessions = m_sessions;
         for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
@@ -141,6 +150,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
             }
             s->user = identity->user;
             s->appKey = identity->appKey;
+            s->expires = identity->expires;
             s->authDeadline->stop();
             qCInfo(lcEdge) << "Edge session of" << identity->user << "from"
                            << guard->peerAddress().toString() << "by" << identity->method;

@@ -5,6 +5,7 @@
 // get an "unsupported" error reply and the connection stays open.
 #pragma once
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 
@@ -32,8 +33,9 @@ public:
 private:
     struct Session
     {
-        QString user;   // empty until authenticated
-        QString appKey; // the key it signed in with, if any
+        QString user;      // empty until authenticated
+        QString appKey;    // the key it signed in with, if any
+        QDateTime expires; // when that key expires; null: never
         bool authenticating = false;
         QTimer *authDeadline = nullptr;
     };

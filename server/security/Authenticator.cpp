@@ -84,8 +84,13 @@ Authenticator::Authenticator(StorageThread &storage, const Vault &vault, const A
 {
     m_pool.setObjectName(QStringLiteral("bulwark-auth"));
     m_pool.setMaxThreadCount(qMax(2, QThread::idealThreadCount()));
-    m_purge.setInterval(std::chrono::minutes(1));
+    // Often enough that a connection outlives its credential by at most half
+    // the shortest session timeout (and a minute at most).
+    m_purge.setInterval(std::chrono::seconds(std::clamp(
+        qMin(settings.sessions.idleTimeoutSeconds, settings.sessions.lifetimeSeconds) / 2, 1, 60)));
     connect(&m_purge, &QTimer::timeout, this, [this]() {
+        // Live connections first: an open stream keeps its session in use.
+        Q_EMIT expiryCheck();
         m_sessions.purge();
         m_remembered.removeIf([](const auto &entry) { return entry.value().expiry.hasExpired(); });
     });
@@ -141,7 +146,8 @@ void Authenticator::authenticate(const Credentials &credentials, Done done)
                                                   "or the server restarted); sign in again.")));
                     return;
                 }
-                done(Identity{session->user, QStringLiteral("session"), {}, value, {}});
+                done(Identity{
+                    session->user, QStringLiteral("session"), {}, value, {}, session->expires});
                 return;
             }
             verifyAppKey(value, credentials.address, std::move(done));
@@ -165,7 +171,12 @@ void Authenticator::authenticate(const Credentials &credentials, Done done)
                                           "server restarted); sign in again.")));
             return;
         }
-        done(Identity{session->user, QStringLiteral("cookie"), {}, cookie, session->csrfToken});
+        done(Identity{session->user,
+                      QStringLiteral("cookie"),
+                      {},
+                      cookie,
+                      session->csrfToken,
+                      session->expires});
         return;
     }
     done(makeError(ErrorCode::Unauthorized,
@@ -190,7 +201,7 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
     if (method == u"basic") {
         if (auto it = m_remembered.constFind(cacheKey); it != m_remembered.cend()) {
             if (!it->expiry.hasExpired()) {
-                done(Identity{it->user, method, {}, {}, {}});
+                done(Identity{it->user, method, {}, {}, {}, {}});
                 return;
             }
             m_remembered.erase(it);
@@ -570,7 +581,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                     {check->user, QDeadlineTimer(std::chrono::seconds(
                                                       m_settings.sessions.basicCacheSeconds))});
             }
-            check->done(Identity{check->user, check->method, {}, {}, {}});
+            check->done(Identity{check->user, check->method, {}, {}, {}, {}});
         });
 }
 
@@ -643,7 +654,8 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
                 if (use->newAddress)
                     auditNewAddress(store, use->key, source, time);
                 found.identity =
-                    Identity{use->key.user, QStringLiteral("appkey"), use->key.name, {}, {}};
+                    Identity{use->key.user,   QStringLiteral("appkey"), use->key.name, {}, {},
+                             use->key.expires};
                 return {};
             });
             if (!status)
@@ -704,7 +716,8 @@ void Authenticator::useCachedAppKey(CachedKey &cached, const QHostAddress &addre
                         << "Could not record an app key's use:" << s.error().message;
             });
     }
-    done(Identity{cached.key.user, QStringLiteral("appkey"), cached.key.name, {}, {}});
+    done(Identity{
+        cached.key.user, QStringLiteral("appkey"), cached.key.name, {}, {}, cached.key.expires});
 }
 
 Error Authenticator::userCannotSignIn()

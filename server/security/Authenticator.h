@@ -42,6 +42,7 @@ struct Identity
     QString appKey;          // the key's name, for "appkey"
     QByteArray sessionToken; // for "session" and "cookie"
     QByteArray csrfToken;    // for "cookie": writes must echo it in X-CSRF-Token
+    QDateTime expires;       // when the credential ends (session lifetime, key expiry)
 };
 
 // The credentials a request carries.
@@ -118,6 +119,9 @@ Q_SIGNALS:
     void credentialsChanged(const QString &user);
     void sessionEnded(const QByteArray &token);
     void appKeyEnded(const QString &name);
+    // Now and then: live connections check that what they signed in with
+    // has not expired (a session's lifetime, an app key's expiry).
+    void expiryCheck();
 
 private:
     struct Remembered

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QNetworkCookie>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace BulwarkTest;
 
@@ -727,6 +728,15 @@ void TestSessions::absoluteLifetime()
     // The cookie does not outlive the session either.
     QCOMPARE(parseSetCookie(login.header("Set-Cookie")).attributes.value("max-age"),
              QByteArray("6"));
+    // A live stream opened with the session ends with it too.
+    QWebSocket stream;
+    stream.setSslConfiguration(server.sslConfiguration());
+    QNetworkRequest upgrade(server.url(u"/api/events"_s, u"wss"_s));
+    upgrade.setRawHeader("Authorization", "Bearer " + token);
+    bool streamClosed = false;
+    QObject::connect(&stream, &QWebSocket::disconnected, &stream, [&] { streamClosed = true; });
+    stream.open(upgrade);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.state(), QAbstractSocket::ConnectedState, kTimeoutMs);
 
     bool ended = false;
     bool usedAfterStart = false;
@@ -750,6 +760,8 @@ void TestSessions::absoluteLifetime()
     QVERIFY(usedAfterStart);
     QVERIFY(ended);
     QCOMPARE(statusWithToken(server, token), 401);
+    QTRY_VERIFY_WITH_TIMEOUT(streamClosed, 10000);
+    QCOMPARE(stream.closeReason(), u"credentials expired"_s);
     // Signing in again gives a fresh session.
     const Answer again = server.request(loginRequest(kAdministrator, kAdminPassword));
     QCOMPARE(again.status, 200);
