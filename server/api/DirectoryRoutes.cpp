@@ -153,29 +153,47 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
                                         "needs its password to search the directory.")
                              .arg(config->bindDn));
     DirectoryService service{*config, true, {}, {}};
-    return RoutePlan{{}, [keys, service, create](EntityStore &store) mutable {
-                         DirectoryStore directories(store.database(), *keys);
-                         service.modified = QDateTime::currentDateTimeUtc();
-                         if (create) {
-                             service.created = service.modified;
-                             if (auto s = directories.create(service); !s)
-                                 return ApiResponse::fromError(s.error());
-                         } else if (auto s = directories.update(service); !s) {
-                             return ApiResponse::fromError(s.error());
-                         }
-                         const QString name = service.config.name;
-                         auto stored = directories.describe(name);
-                         if (!stored)
-                             return ApiResponse::fromError(stored.error());
-                         ApiResponse r = ApiResponse::json(toJson(*stored), create ? 201 : 200);
-                         if (create)
-                             r.headers.append({QByteArray("Location"),
-                                               "/api/DirectoryServices/" + name.toUtf8()});
-                         r.events << entityEvent(create ? W::EventEntityCreated
-                                                        : W::EventEntityUpdated,
-                                                 W::DirectoryServices, name);
-                         return r;
-                     }};
+    return RoutePlan{
+        {}, [keys, service, create](EntityStore &store) mutable {
+            DirectoryStore directories(store.database(), *keys);
+            service.modified = QDateTime::currentDateTimeUtc();
+            if (create) {
+                service.created = service.modified;
+                if (auto s = directories.create(service); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                // The stored password goes only where it went: pointing the
+                // service somewhere else (or dropping TLS) needs it again,
+                // or a change of URL would hand it to another server.
+                if (service.config.bindPassword.isEmpty()) {
+                    auto before = directories.describe(service.config.name);
+                    if (!before)
+                        return ApiResponse::fromError(before.error());
+                    const DirectoryConfig &was = before->config;
+                    const DirectoryConfig &now = service.config;
+                    if (was.url != now.url || was.bindDn != now.bindDn ||
+                        was.caFile != now.caFile || was.insecure != now.insecure)
+                        return ApiResponse::fromError(makeError(
+                            ErrorCode::BadRequest,
+                            QStringLiteral("Changing 'url', 'bindDn', 'caFile' or 'insecure' "
+                                           "needs 'bindPassword' again: the stored password "
+                                           "is only sent where it was set for.")));
+                }
+                if (auto s = directories.update(service); !s)
+                    return ApiResponse::fromError(s.error());
+            }
+            const QString name = service.config.name;
+            auto stored = directories.describe(name);
+            if (!stored)
+                return ApiResponse::fromError(stored.error());
+            ApiResponse r = ApiResponse::json(toJson(*stored), create ? 201 : 200);
+            if (create)
+                r.headers.append(
+                    {QByteArray("Location"), "/api/DirectoryServices/" + name.toUtf8()});
+            r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
+                                    W::DirectoryServices, name);
+            return r;
+        }};
 }
 
 Result<RoutePlan> directoryServiceTest(const ApiRequest &request, const Vault &vault)

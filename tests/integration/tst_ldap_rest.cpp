@@ -54,6 +54,7 @@ private slots:
     void initTestCase();
     void createDirectoryService();
     void testAction();
+    void movingTheDirectoryNeedsThePasswordAgain();
     void directoryUserHasNoLocalPassword();
     void signInThroughTheDirectory();
     void noFallbackToALocalPassword();
@@ -188,6 +189,37 @@ void TestLdapRest::testAction()
         m_server->post(u"/api/DirectoryServices/corp/Test"_s, {{"username"_L1, "alice"_L1}});
     QCOMPARE(typo.status, 400);
     QVERIFY2(typo.errorMessage().contains(u"username"_s), qPrintable(typo.errorMessage()));
+}
+
+// The stored service password goes only where it was set for: a new URL,
+// bind DN, CA or TLS setting without it is refused (else an administrator,
+// or a stolen admin session, could send it to a server of their own).
+void TestLdapRest::movingTheDirectoryNeedsThePasswordAgain()
+{
+    const QString path = u"/api/DirectoryServices/"_s + kDirectory;
+    const QJsonObject stored = m_server->get(path).json();
+    QVERIFY(stored.value("hasBindPassword"_L1).toBool());
+    QJsonObject body = stored;
+    for (const auto key : {"hasBindPassword"_L1, "created"_L1, "modified"_L1})
+        body.remove(key);
+
+    QJsonObject moved = body;
+    moved.insert("url"_L1, u"ldap://127.0.0.1:9"_s);
+    moved.insert("insecure"_L1, true);
+    const Answer refused = m_server->put(path, moved);
+    QCOMPARE(refused.status, 400);
+    QVERIFY2(refused.errorMessage().contains(u"bindPassword"_s),
+             qPrintable(refused.errorMessage()));
+    QCOMPARE(m_server->get(path).json().value("url"_L1), stored.value("url"_L1));
+
+    // Other changes keep the stored password.
+    QJsonObject described = body;
+    described.insert("description"_L1, u"Corporate directory"_s);
+    const Answer kept = m_server->put(path, described);
+    QVERIFY2(kept.status == 200, kept.body.constData());
+    QVERIFY(kept.json().value("hasBindPassword"_L1).toBool());
+    const Answer tested = m_server->post(path + u"/Test"_s, {});
+    QCOMPARE(tested.json().value("ok"_L1), QJsonValue(true));
 }
 
 void TestLdapRest::directoryUserHasNoLocalPassword()
