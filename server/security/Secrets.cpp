@@ -2,6 +2,7 @@
 // and master key rotation. See docs/security-model.md for the design.
 #include "Secrets.h"
 
+#include "AuditLog.h"
 #include "Maintenance.h"
 
 #include "MasterKey.h"
@@ -11,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUuid>
 
@@ -496,9 +498,27 @@ Result<QString> rotateMasterKey(const ServerConfig &config)
     } else if (auto s = MasterKey::writeKeychain(pendingEntry, newMaster); !s) {
         return s.error();
     }
-    const Status committed = storage.runBlocking([&rewrapped](EntityStore &entities) {
-        return entities.inTransaction(
-            [&]() { return SecretStore(entities.database()).rewrapDataKeys(rewrapped); });
+    // Audited in the same transaction (key ids only, never keys).
+    auto auditKey = Vault(*keys).macKey(QStringLiteral("audit-head"));
+    if (!auditKey)
+        return auditKey.error();
+    const AuditLog log(*auditKey);
+    AuditRecord record;
+    record.actor = QStringLiteral("system");
+    record.source = QStringLiteral("command line");
+    record.category = QString(Audit::System);
+    record.action = QStringLiteral("rotate-master-key");
+    record.entity = QStringLiteral("Server");
+    record.outcome = QString(Audit::Success);
+    record.details = QJsonObject{{QStringLiteral("previousKeyId"), Vault::masterKeyId(found->key)},
+                                 {QStringLiteral("keyId"), Vault::masterKeyId(newMaster)},
+                                 {QStringLiteral("dataKeys"), int(rewrapped.size())}};
+    const Status committed = storage.runBlocking([&](EntityStore &entities) {
+        return entities.inTransaction([&]() -> Status {
+            if (auto s = SecretStore(entities.database()).rewrapDataKeys(rewrapped); !s)
+                return s;
+            return log.append(entities, record);
+        });
     });
     if (!committed) {
         if (isFile)

@@ -164,6 +164,12 @@ void TestMasterKey::rotation()
     // The server starts with the new key and the value is still there...
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     QVERIFY(passwordIsSet());
+    // ...the rotation is in the audit log (key ids, never keys)...
+    const Answer audit = m_server->get(u"/api/Audit?category=system&actor=system"_s);
+    QCOMPARE(audit.status, 200);
+    QVERIFY2(audit.body.contains("rotate-master-key") && audit.body.contains("command line"),
+             audit.body.constData());
+    QVERIFY(!audit.body.contains(newKey.trimmed()));
     QCOMPARE(m_server->stop(), 0);
     // ...and opens to exactly what was set: data was not re-encrypted, the
     // data keys were re-wrapped.
