@@ -22,7 +22,7 @@ enum class ErrorCode
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests, // throttled: the message says when to try again
-    Unavailable, // busy or shutting down: try again shortly
+    Unavailable,     // busy or shutting down: try again shortly
     Internal,
 };
 

@@ -36,8 +36,7 @@ Result<SecuritySettings> SecuritySettings::load(QSettings &file)
         {"lockout/address_threshold", &s.lockout.addressThreshold, 0, 100000},
         {"lockout/address_window_seconds", &s.lockout.addressWindowSeconds, 1, day},
         {"appkeys/default_lifetime_seconds", &s.appKeys.defaultLifetimeSeconds, 60, 10 * 365 * day},
-        {"appkeys/maximum_lifetime_seconds", &s.appKeys.maximumLifetimeSeconds, 60,
-         10 * 365 * day},
+        {"appkeys/maximum_lifetime_seconds", &s.appKeys.maximumLifetimeSeconds, 60, 10 * 365 * day},
     };
     QStringList known{QStringLiteral("passwords/reject_common"),
                       QStringLiteral("masterkey/source")};

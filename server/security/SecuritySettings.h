@@ -18,8 +18,8 @@ struct PasswordSettings
     int argonIterations = 2;
     int argonParallelism = 1;
     int minimumLength = 12;
-    int maximumLength = 1024;   // at least 128 is always accepted
-    bool rejectCommon = true;   // cracklib dictionary through libpwquality
+    int maximumLength = 1024; // at least 128 is always accepted
+    bool rejectCommon = true; // cracklib dictionary through libpwquality
 };
 
 struct SessionSettings
@@ -31,7 +31,7 @@ struct SessionSettings
 
 struct LockoutSettings
 {
-    int threshold = 5;            // failures within the window lock the account; 0: never
+    int threshold = 5; // failures within the window lock the account; 0: never
     int windowSeconds = 5 * 60;
     int durationSeconds = 15 * 60; // 0: until an administrator unlocks
     // Per client address, across all accounts: failures within the window
