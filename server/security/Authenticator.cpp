@@ -56,6 +56,7 @@ struct Authenticator::PasswordCheck
     QHostAddress address;
     QString method;
     QByteArray cacheKey;
+    QByteArray runningKey; // for Basic: where later identical checks find it
     Done done;
     // Read on the storage thread
     LoginRecord record;
@@ -207,6 +208,21 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
             m_remembered.erase(it);
         }
     }
+    // The same Basic credentials from the same client already being checked
+    // (a client opening several connections at once): one check answers all.
+    const QByteArray runningKey = cacheKey + address.toString().toLatin1();
+    if (method == u"basic") {
+        if (auto it = m_runningBasic.constFind(runningKey); it != m_runningBasic.cend()) {
+            if (const auto running = it->lock()) {
+                running->done = [first = std::move(running->done),
+                                 next = std::move(done)](Result<Identity> result) {
+                    first(result);
+                    next(result);
+                };
+                return;
+            }
+        }
+    }
     if (m_inFlight >= MaximumInFlight) {
         done(makeError(ErrorCode::Unavailable,
                        QStringLiteral("The server is busy checking other sign-ins; try again in "
@@ -227,6 +243,10 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
     check->method = method;
     check->cacheKey = cacheKey;
     check->done = std::move(done);
+    if (method == u"basic") {
+        check->runningKey = runningKey;
+        m_runningBasic.insert(runningKey, check);
+    }
 
     // 1. Storage: the user's sign-in state and, for directory users, their
     //    directory (bind password opened through the vault).
@@ -377,6 +397,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
     struct Outcome
     {
         bool allowed = false;
+        QString why; // when refused
         bool lockedNow = false;
         Status status;
         std::optional<QSet<QString>> administrators;
@@ -399,18 +420,24 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 }
                 const bool provisioning = !before.exists && !check->provisionedFrom.isEmpty();
                 QString why;
+                // Another sign-in may have provisioned the same user meanwhile:
+                // then it is an ordinary sign-in of that user.
+                const bool madeMeanwhile = provisioning && current.exists;
+                const bool existing = !provisioning || madeMeanwhile;
                 if (!check->verified)
                     why = QStringLiteral("wrong-credentials");
-                else if (provisioning && current.exists)
-                    why = QStringLiteral("credentials-changed"); // made meanwhile
-                else if (!provisioning && current.locked)
+                else if (madeMeanwhile && current.authSource != check->provisionedFrom)
+                    why = QStringLiteral("credentials-changed");
+                else if (existing && current.locked)
                     why = QStringLiteral("locked");
-                else if (!provisioning && !current.enabled)
+                else if (existing && !current.enabled)
                     why = QStringLiteral("disabled");
-                else if (!provisioning && (current.passwordHash != before.passwordHash ||
-                                           current.authSource != before.authSource))
+                else if (!provisioning &&
+                         (current.credentialsVersion != before.credentialsVersion ||
+                          current.authSource != before.authSource))
                     why = QStringLiteral("credentials-changed");
                 outcome.allowed = why.isEmpty();
+                outcome.why = why;
                 if (!outcome.allowed) {
                     if (current.exists && why == u"wrong-credentials") {
                         auto locked = logins.recordFailure(check->user, time, lockout);
@@ -451,7 +478,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                   {}});
                     return {};
                 }
-                if (provisioning) {
+                if (provisioning && !madeMeanwhile) {
                     User user;
                     user.name = check->user;
                     user.description =
@@ -490,7 +517,9 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                                      {}});
                 }
                 if (!check->newHash.isEmpty()) {
-                    if (auto s = store.setPasswordHash(check->user, check->newHash); !s)
+                    if (auto s = store.setPasswordHash(check->user, check->newHash,
+                                                       EntityStore::PasswordChange::Rehash);
+                        !s)
                         return s;
                 }
                 if (auto s = logins.recordSuccess(check->user, time, source); !s)
@@ -531,7 +560,9 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 return;
             }
             const QString name = shownName(check->user);
-            if (!outcome.allowed && m_throttle.recordFailure(check->address)) {
+            // A password changed under a check is no guess: not counted.
+            if (!outcome.allowed && outcome.why != u"credentials-changed" &&
+                m_throttle.recordFailure(check->address)) {
                 // The address has just been slowed down: once per window.
                 const QString source = check->address.toString();
                 const LockoutSettings lockout = m_settings.lockout;
@@ -589,6 +620,8 @@ void Authenticator::checkEnded(const PasswordCheck &check)
 {
     --m_inFlight;
     m_throttle.end(check.address);
+    if (!check.runningKey.isEmpty())
+        m_runningBasic.remove(check.runningKey);
 }
 
 QString Authenticator::shownName(const QString &typed)

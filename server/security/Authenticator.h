@@ -25,6 +25,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 
 namespace Bulwark {
 
@@ -161,6 +162,7 @@ private:
     QByteArray m_cacheKey; // random per process
     QHash<QByteArray, Remembered> m_remembered;
     QHash<QByteArray, CachedKey> m_appKeys; // by SHA-256 of the secret
+    QHash<QByteArray, std::weak_ptr<PasswordCheck>> m_runningBasic;
     QSet<QString> m_administrators;
     int m_inFlight = 0;
 };

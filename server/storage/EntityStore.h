@@ -61,7 +61,13 @@ public:
     [[nodiscard]] Status deleteUser(const QString &name);
     // Empty when the user does not exist or has no password.
     [[nodiscard]] Result<QString> passwordHash(const QString &user);
-    [[nodiscard]] Status setPasswordHash(const QString &user, const QString &hash);
+    enum class PasswordChange
+    {
+        New,    // a new password (or none): sign-ins checked against the old one fail
+        Rehash, // the same password, hashed with stronger parameters
+    };
+    [[nodiscard]] Status setPasswordHash(const QString &user, const QString &hash,
+                                         PasswordChange change = PasswordChange::New);
 
     // Groups
     [[nodiscard]] Result<QList<Group>> listGroups();

@@ -11,8 +11,8 @@ namespace Bulwark {
 Result<LoginRecord> LoginStore::record(const QString &user, const QDateTime &now)
 {
     auto q = Sql::run(m_database.connection(),
-                      "SELECT enabled, auth_source, password_hash, locked, locked_until FROM users "
-                      "WHERE name = ?",
+                      "SELECT enabled, auth_source, password_hash, locked, locked_until, "
+                      "credentials_version FROM users WHERE name = ?",
                       {user});
     if (!q)
         return q.error();
@@ -25,6 +25,7 @@ Result<LoginRecord> LoginStore::record(const QString &user, const QDateTime &now
     r.passwordHash = q->value(2).toString();
     r.lockedUntil = q->value(4).isNull() ? QDateTime() : Sql::fromText(q->value(4));
     r.locked = q->value(3).toInt() != 0 && (r.lockedUntil.isNull() || r.lockedUntil > now);
+    r.credentialsVersion = q->value(5).toLongLong();
     return r;
 }
 

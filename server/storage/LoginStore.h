@@ -17,10 +17,11 @@ struct LoginRecord
 {
     bool exists = false;
     bool enabled = false;
-    QString authSource;    // "local" or a directory service's name
-    QString passwordHash;  // empty: no local password
-    bool locked = false;   // locked out now
-    QDateTime lockedUntil; // null while locked: until unlocked
+    QString authSource;            // "local" or a directory service's name
+    QString passwordHash;          // empty: no local password
+    bool locked = false;           // locked out now
+    QDateTime lockedUntil;         // null while locked: until unlocked
+    qint64 credentialsVersion = 0; // bumped by password changes, not by rehashes
 };
 
 class LoginStore final

@@ -93,6 +93,9 @@ const QList<Migration> &all()
              R"(ALTER TABLE users ADD COLUMN locked_until TEXT)",
              R"(ALTER TABLE users ADD COLUMN last_login TEXT)",
              R"(ALTER TABLE users ADD COLUMN last_login_address TEXT)",
+             // Bumped by every password change except a rehash of the same
+             // password: a sign-in checked against an older one is refused.
+             R"(ALTER TABLE users ADD COLUMN credentials_version INTEGER NOT NULL DEFAULT 0)",
              R"(CREATE TABLE application_keys (
                     name TEXT PRIMARY KEY,
                     description TEXT NOT NULL,

@@ -147,10 +147,15 @@ Result<QString> EntityStore::passwordHash(const QString &user)
     return q->next() ? q->value(0).toString() : QString();
 }
 
-Status EntityStore::setPasswordHash(const QString &user, const QString &hash)
+Status EntityStore::setPasswordHash(const QString &user, const QString &hash, PasswordChange change)
 {
-    auto q = Sql::run(m_database.connection(), "UPDATE users SET password_hash = ? WHERE name = ?",
-                      {hash, user});
+    auto q = change == PasswordChange::Rehash
+                 ? Sql::run(m_database.connection(),
+                            "UPDATE users SET password_hash = ? WHERE name = ?", {hash, user})
+                 : Sql::run(m_database.connection(),
+                            "UPDATE users SET password_hash = ?, credentials_version = "
+                            "credentials_version + 1 WHERE name = ?",
+                            {hash, user});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)

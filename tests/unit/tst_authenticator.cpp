@@ -355,6 +355,41 @@ private Q_SLOTS:
         QCOMPARE(outcome->error().code, ErrorCode::Unauthorized);
     }
 
+    // A rehash is no password change: sign-ins checked in parallel with the
+    // one that rehashed still succeed. Identical Basic checks share one.
+    void parallelSignInsSurviveARehash()
+    {
+        const QString user = QStringLiteral("parallel");
+        PasswordHasher::Parameters weak = PasswordHasher::Parameters::from(fastPasswords());
+        weak.memoryKiB = 32;
+        QVERIFY(createUser(user, kPassword, weak).ok());
+        int ok = 0;
+        int answered = 0;
+        for (int i = 0; i < 4; ++i)
+            m_authenticator->verifyPassword(user, kPassword, kClient, QStringLiteral("password"),
+                                            [&](Result<Identity> r) {
+                                                ++answered;
+                                                ok += r.ok();
+                                            });
+        QTRY_COMPARE(answered, 4);
+        QCOMPARE(ok, 4);
+
+        const int loginsBefore = auditOf(QStringLiteral("login")).size();
+        Credentials basic;
+        basic.address = QHostAddress(QStringLiteral("192.0.2.77"));
+        basic.authorization = "Basic " + (user + u':' + kPassword).toUtf8().toBase64();
+        answered = 0;
+        ok = 0;
+        for (int i = 0; i < 5; ++i)
+            m_authenticator->authenticate(basic, [&](Result<Identity> r) {
+                ++answered;
+                ok += r.ok();
+            });
+        QTRY_COMPARE(answered, 5);
+        QCOMPARE(ok, 5);
+        QCOMPARE(auditOf(QStringLiteral("login")).size(), loginsBefore + 1);
+    }
+
     void burstFromOneAddressIsBounded()
     {
         SecuritySettings s = settings();
