@@ -5,6 +5,7 @@
 #include "security/Ldap.h"
 #include "storage/DirectoryStore.h"
 #include "storage/EntityStore.h"
+#include "storage/LoginStore.h"
 #include "wire/Wire.h"
 
 #include <QJsonArray>
@@ -137,6 +138,11 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
                              ApiResponse r = ApiResponse::noContent();
                              r.events
                                  << entityEvent(W::EventEntityDeleted, W::DirectoryServices, name);
+                             // Its users' sessions and remembered sign-ins end.
+                             auto users = LoginStore(store.database()).usersOf(name);
+                             if (!users)
+                                 return ApiResponse::fromError(users.error());
+                             r.credentialsChanged = *users;
                              return r;
                          }};
     }
@@ -156,21 +162,22 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
     return RoutePlan{
         {}, [keys, service, create](EntityStore &store) mutable {
             DirectoryStore directories(store.database(), *keys);
+            QStringList ended; // users whose sessions and remembered sign-ins end
             service.modified = QDateTime::currentDateTimeUtc();
             if (create) {
                 service.created = service.modified;
                 if (auto s = directories.create(service); !s)
                     return ApiResponse::fromError(s.error());
             } else {
+                auto before = directories.describe(service.config.name);
+                if (!before)
+                    return ApiResponse::fromError(before.error());
+                const DirectoryConfig &was = before->config;
+                const DirectoryConfig &now = service.config;
                 // The stored password goes only where it went: pointing the
                 // service somewhere else (or dropping TLS) needs it again,
                 // or a change of URL would hand it to another server.
                 if (service.config.bindPassword.isEmpty()) {
-                    auto before = directories.describe(service.config.name);
-                    if (!before)
-                        return ApiResponse::fromError(before.error());
-                    const DirectoryConfig &was = before->config;
-                    const DirectoryConfig &now = service.config;
                     if (was.url != now.url || was.bindDn != now.bindDn ||
                         was.caFile != now.caFile || was.insecure != now.insecure)
                         return ApiResponse::fromError(makeError(
@@ -181,6 +188,15 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
                 }
                 if (auto s = directories.update(service); !s)
                     return ApiResponse::fromError(s.error());
+                // Switched off, or now asking another directory (or another
+                // part of it): its users sign in again.
+                if (!now.enabled || was.url != now.url || was.bindDn != now.bindDn ||
+                    was.userBase != now.userBase || was.userFilter != now.userFilter) {
+                    auto users = LoginStore(store.database()).usersOf(now.name);
+                    if (!users)
+                        return ApiResponse::fromError(users.error());
+                    ended = *users;
+                }
             }
             const QString name = service.config.name;
             auto stored = directories.describe(name);
@@ -192,6 +208,7 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
                     {QByteArray("Location"), "/api/DirectoryServices/" + name.toUtf8()});
             r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
                                     W::DirectoryServices, name);
+            r.credentialsChanged = ended;
             return r;
         }};
 }

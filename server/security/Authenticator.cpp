@@ -436,6 +436,25 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                          (current.credentialsVersion != before.credentialsVersion ||
                           current.authSource != before.authSource))
                     why = QStringLiteral("credentials-changed");
+                else if (check->ldap) {
+                    // The directory that vouched must still be the one
+                    // configured, and switched on.
+                    const QString source =
+                        provisioning ? check->provisionedFrom : before.authSource;
+                    auto now = DirectoryStore(store.database(), m_vault).describe(source);
+                    if (!now && now.error().code != ErrorCode::NotFound)
+                        return now.error();
+                    const DirectoryConfig *was = check->directory ? &*check->directory : nullptr;
+                    for (const DirectoryConfig &d : check->provisioning) {
+                        if (d.name == source)
+                            was = &d;
+                    }
+                    if (!now || !was || !now->config.enabled || now->config.url != was->url ||
+                        now->config.bindDn != was->bindDn ||
+                        now->config.userBase != was->userBase ||
+                        now->config.userFilter != was->userFilter)
+                        why = QStringLiteral("credentials-changed");
+                }
                 outcome.allowed = why.isEmpty();
                 outcome.why = why;
                 if (!outcome.allowed) {

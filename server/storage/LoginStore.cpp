@@ -99,6 +99,18 @@ Result<bool> LoginStore::unlock(const QString &user)
     return current->locked;
 }
 
+Result<QStringList> LoginStore::usersOf(const QString &authSource)
+{
+    auto q = Sql::run(m_database.connection(), "SELECT name FROM users WHERE auth_source = ?",
+                      {authSource});
+    if (!q)
+        return q.error();
+    QStringList users;
+    while (q->next())
+        users.append(q->value(0).toString());
+    return users;
+}
+
 Result<bool> LoginStore::directoryExists(const QString &name)
 {
     auto q = Sql::run(m_database.connection(), "SELECT 1 FROM directory_services WHERE name = ?",

@@ -40,6 +40,8 @@ public:
                                        const QString &address);
     // False when the user was not locked. NotFound for an unknown user.
     [[nodiscard]] Result<bool> unlock(const QString &user);
+    // Users who sign in through the named directory.
+    [[nodiscard]] Result<QStringList> usersOf(const QString &authSource);
     // Whether a directory service of that name is configured.
     [[nodiscard]] Result<bool> directoryExists(const QString &name);
     // Users who are members of Administrators, directly or through nested groups.

@@ -57,6 +57,7 @@ private slots:
     void movingTheDirectoryNeedsThePasswordAgain();
     void directoryUserHasNoLocalPassword();
     void signInThroughTheDirectory();
+    void disablingTheDirectoryEndsItsSessions();
     void noFallbackToALocalPassword();
     void justInTimeProvisioning();
     void injectionDoesNotAuthenticate_data();
@@ -279,6 +280,31 @@ void TestLdapRest::signInThroughTheDirectory()
     QVERIFY(!items.isEmpty());
     QCOMPARE(items.first().toObject().value("details"_L1).toObject().value("directory"_L1),
              QJsonValue(kDirectory));
+}
+
+// Switching a directory off ends the sessions and remembered sign-ins of its
+// users at once; switched on again, they sign in again.
+void TestLdapRest::disablingTheDirectoryEndsItsSessions()
+{
+    const Answer session = login(*m_server, u"bob"_s, Slapd::bobPassword);
+    QVERIFY2(session.status == 200, session.body.constData());
+    const QByteArray token = session.json().value("token"_L1).toString().toLatin1();
+    QCOMPARE(basic(*m_server, u"bob"_s, Slapd::bobPassword).status, 200); // now remembered
+
+    const QString path = u"/api/DirectoryServices/"_s + kDirectory;
+    QJsonObject body = m_server->get(path).json();
+    for (const auto key : {"hasBindPassword"_L1, "created"_L1, "modified"_L1})
+        body.remove(key);
+    body.insert("enabled"_L1, false);
+    QCOMPARE(m_server->put(path, body).status, 200);
+    QCOMPARE(m_server->request(Request("GET", u"/api/auth/session"_s).withBearer(token)).status,
+             401);
+    QCOMPARE(basic(*m_server, u"bob"_s, Slapd::bobPassword).status, 401);
+    QCOMPARE(login(*m_server, u"bob"_s, Slapd::bobPassword).status, 401);
+
+    body.insert("enabled"_L1, true);
+    QCOMPARE(m_server->put(path, body).status, 200);
+    QCOMPARE(login(*m_server, u"bob"_s, Slapd::bobPassword).status, 200);
 }
 
 void TestLdapRest::noFallbackToALocalPassword()
