@@ -22,6 +22,7 @@
 #include <QMetaEnum>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QUrl>
 #include <QUuid>
 #include <QWebSocket>
 
@@ -236,7 +237,16 @@ protected:
 
 bool isSameOrigin(const QByteArray &origin, const QByteArray &host)
 {
-    return origin.isEmpty() || origin.toLower() == "https://" + host.toLower();
+    if (origin.isEmpty())
+        return true; // not a browser
+    // Compared as URLs: scheme, host (any case) and port (443 when left out,
+    // on either side), so "https://Example:443" is "example".
+    const QUrl from(QString::fromLatin1(origin), QUrl::StrictMode);
+    const QUrl self(QStringLiteral("https://") + QString::fromLatin1(host), QUrl::StrictMode);
+    return from.isValid() && self.isValid() && from.scheme() == u"https" &&
+           from.userInfo().isEmpty() && (from.path().isEmpty() || from.path() == u"/") &&
+           !from.host().isEmpty() && from.host().compare(self.host(), Qt::CaseInsensitive) == 0 &&
+           from.port(443) == self.port(443);
 }
 
 ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,

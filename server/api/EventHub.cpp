@@ -40,17 +40,27 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
                                 QStringLiteral("app key changed"));
         }
     });
-    // A stream ends when its credential does: the session (which an open
-    // stream keeps in use, up to its lifetime) or the app key's expiry.
+    // A stream ends when its credential does: its session (an open stream is
+    // not a use of it: a half-open connection must not keep a session alive;
+    // the client's requests do) or the app key's expiry.
     connect(&m_authenticator, &Authenticator::expiryCheck, this, [this]() {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const auto subscribers = m_subscribers;
         for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
             const bool sessionEnded =
-                !it->sessionToken.isEmpty() && !m_authenticator.sessions().use(it->sessionToken);
+                !it->sessionToken.isEmpty() && !m_authenticator.sessions().isLive(it->sessionToken);
             if (sessionEnded || (it->expires.isValid() && it->expires <= now))
                 it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
                                 QStringLiteral("credentials expired"));
+        }
+    });
+    // A stream that needs administrator rights ends when its user loses them.
+    connect(&m_authenticator, &Authenticator::administratorsChanged, this, [this]() {
+        const auto subscribers = m_subscribers;
+        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+            if (!m_authenticator.isAdministrator(it->user))
+                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                QStringLiteral("live events need administrator rights"));
         }
     });
     // A stream opened with a session ends with it.

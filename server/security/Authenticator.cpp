@@ -620,7 +620,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 return;
             }
             if (outcome.administrators)
-                m_administrators = *outcome.administrators;
+                setAdministrators(*outcome.administrators);
             if (!check->provisionedFrom.isEmpty())
                 qCInfo(lcAuth).noquote()
                     << "Created user" << check->user << "from directory" << check->provisionedFrom;
@@ -814,6 +814,14 @@ void Authenticator::appKeyChanged(const QString &name)
 {
     m_appKeys.removeIf([&](const auto &entry) { return entry.value().key.name == name; });
     Q_EMIT appKeyEnded(name);
+}
+
+void Authenticator::setAdministrators(QSet<QString> users)
+{
+    if (users == m_administrators)
+        return;
+    m_administrators = std::move(users);
+    Q_EMIT administratorsChanged();
 }
 
 bool Authenticator::endSession(const QByteArray &token)

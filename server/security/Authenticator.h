@@ -99,7 +99,7 @@ public:
     {
         return m_administrators.contains(user);
     }
-    void setAdministrators(QSet<QString> users) { m_administrators = std::move(users); }
+    void setAdministrators(QSet<QString> users);
 
     // Password changed, user disabled or deleted: remembered checks and
     // sessions end, live connections are told (credentialsChanged).
@@ -120,6 +120,7 @@ Q_SIGNALS:
     void credentialsChanged(const QString &user);
     void sessionEnded(const QByteArray &token);
     void appKeyEnded(const QString &name);
+    void administratorsChanged();
     // Now and then: live connections check that what they signed in with
     // has not expired (a session's lifetime, an app key's expiry).
     void expiryCheck();

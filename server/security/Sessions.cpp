@@ -68,6 +68,12 @@ std::optional<Session> Sessions::use(const QByteArray &token)
     return *it;
 }
 
+bool Sessions::isLive(const QByteArray &token) const
+{
+    const auto it = m_byKey.constFind(keyOf(token));
+    return it != m_byKey.cend() && !it->idleEnd.hasExpired() && !it->lifetimeEnd.hasExpired();
+}
+
 bool Sessions::end(const QByteArray &token)
 {
     return m_byKey.remove(keyOf(token)) > 0;

@@ -51,6 +51,8 @@ public:
     // The live session for token, its idle timer restarted; nullopt when
     // unknown or expired (an expired one is removed).
     [[nodiscard]] std::optional<Session> use(const QByteArray &token);
+    // Whether token's session is still live, without counting as a use.
+    [[nodiscard]] bool isLive(const QByteArray &token) const;
     // Ends the session of token; false when there was none.
     bool end(const QByteArray &token);
     // Ends every session of user; returns how many.

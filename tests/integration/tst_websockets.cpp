@@ -109,6 +109,7 @@ private slots:
     void edgeOversizedMessageIsClosed();
     // Last: it changes the Administrator password.
     void changedAppKeyEndsLiveSessions();
+    void losingAdministratorRightsEndsTheStream();
     void changedPasswordEndsLiveSessions();
 
 private:
@@ -423,6 +424,27 @@ void TestWebSockets::changedAppKeyEndsLiveSessions()
     again.send({{"id"_L1, 1}, {"type"_L1, "auth"_L1}, {"appKey"_L1, secret}});
     QVERIFY(again.waitForDisconnected());
     QCOMPARE(m_server->remove(u"/api/ApplicationKeys/gateway"_s).status, 204);
+}
+
+void TestWebSockets::losingAdministratorRightsEndsTheStream()
+{
+    const QString password = u"orchid-lantern-ferry-58"_s;
+    QCOMPARE(
+        m_server->post(u"/api/Users"_s, {{"name"_L1, "ops"_L1}, {"password"_L1, password}}).status,
+        201);
+    const QJsonArray both{QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, kAdministrator}},
+                          QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, "ops"_L1}}};
+    QCOMPARE(m_server->put(u"/api/Groups/Administrators"_s, {{"members"_L1, both}}).status, 200);
+    Client events(m_server->sslConfiguration());
+    QVERIFY(events.open(eventsRequest(Credentials{u"ops"_s, password})));
+    QVERIFY(events.waitForMessages(1)); // hello
+
+    const QJsonArray adminOnly{QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, kAdministrator}}};
+    QCOMPARE(m_server->put(u"/api/Groups/Administrators"_s, {{"members"_L1, adminOnly}}).status,
+             200);
+    QVERIFY(events.waitForDisconnected());
+    QCOMPARE(events.socket().closeReason(), u"live events need administrator rights"_s);
+    QCOMPARE(m_server->remove(u"/api/Users/ops"_s).status, 204);
 }
 
 void TestWebSockets::changedPasswordEndsLiveSessions()
