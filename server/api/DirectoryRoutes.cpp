@@ -191,6 +191,7 @@ Result<RoutePlan> directoryServices(const ApiRequest &request, const Vault &vaul
                 // Switched off, or now asking another directory (or another
                 // part of it): its users sign in again.
                 if (!now.enabled || was.url != now.url || was.bindDn != now.bindDn ||
+                    was.caFile != now.caFile || was.insecure != now.insecure ||
                     was.userBase != now.userBase || was.userFilter != now.userFilter) {
                     auto users = LoginStore(store.database()).usersOf(now.name);
                     if (!users)

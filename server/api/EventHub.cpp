@@ -25,53 +25,46 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
     // A changed password, a disabled or deleted user: their streams end.
     connect(&m_authenticator, &Authenticator::credentialsChanged, this,
             [this](const QString &user) {
-                const auto subscribers = m_subscribers;
-                for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-                    if (it->user == user)
-                        it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                        QStringLiteral("credentials changed"));
-                }
+                closeWhere([&](const Subscriber &s) { return s.user == user; },
+                           QStringLiteral("credentials changed"));
             });
     connect(&m_authenticator, &Authenticator::appKeyEnded, this, [this](const QString &name) {
-        const auto subscribers = m_subscribers;
-        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-            if (!name.isEmpty() && it->appKey == name)
-                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                QStringLiteral("app key changed"));
-        }
+        closeWhere([&](const Subscriber &s) { return !name.isEmpty() && s.appKey == name; },
+                   QStringLiteral("app key changed"));
     });
     // A stream ends when its credential does: its session (an open stream is
     // not a use of it: a half-open connection must not keep a session alive;
     // the client's requests do) or the app key's expiry.
     connect(&m_authenticator, &Authenticator::expiryCheck, this, [this]() {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const auto subscribers = m_subscribers;
-        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-            const bool sessionEnded =
-                !it->sessionToken.isEmpty() && !m_authenticator.sessions().isLive(it->sessionToken);
-            if (sessionEnded || (it->expires.isValid() && it->expires <= now))
-                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                QStringLiteral("credentials expired"));
-        }
+        closeWhere(
+            [&](const Subscriber &s) {
+                return (!s.sessionToken.isEmpty() &&
+                        !m_authenticator.sessions().isLive(s.sessionToken)) ||
+                       (s.expires.isValid() && s.expires <= now);
+            },
+            QStringLiteral("credentials expired"));
     });
     // A stream that needs administrator rights ends when its user loses them.
     connect(&m_authenticator, &Authenticator::administratorsChanged, this, [this]() {
-        const auto subscribers = m_subscribers;
-        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-            if (!m_authenticator.isAdministrator(it->user))
-                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                QStringLiteral("live events need administrator rights"));
-        }
+        closeWhere([&](const Subscriber &s) { return !m_authenticator.isAdministrator(s.user); },
+                   QStringLiteral("live events need administrator rights"));
     });
     // A stream opened with a session ends with it.
     connect(&m_authenticator, &Authenticator::sessionEnded, this, [this](const QByteArray &token) {
-        const auto subscribers = m_subscribers;
-        for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
-            if (!token.isEmpty() && it->sessionToken == token)
-                it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                QStringLiteral("signed out"));
-        }
+        closeWhere([&](const Subscriber &s) { return !token.isEmpty() && s.sessionToken == token; },
+                   QStringLiteral("signed out"));
     });
+}
+
+void EventHub::closeWhere(const std::function<bool(const Subscriber &)> &ends,
+                          const QString &reason)
+{
+    const auto subscribers = m_subscribers; // closing changes the table
+    for (auto it = subscribers.cbegin(); it != subscribers.cend(); ++it) {
+        if (ends(it.value()))
+            it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+    }
 }
 
 void EventHub::accept(QWebSocket *socket)

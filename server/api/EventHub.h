@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <functional>
+
 class QWebSocket;
 
 namespace Bulwark {
@@ -36,6 +38,9 @@ private:
         QString appKey;          // empty unless it signed in with an app key
         QDateTime expires;       // when its credential ends; null: never
     };
+    // Closes (policy violation, with reason) the streams for which ends holds.
+    void closeWhere(const std::function<bool(const Subscriber &)> &ends, const QString &reason);
+
     QHash<QWebSocket *, Subscriber> m_subscribers; // authenticated
 };
 

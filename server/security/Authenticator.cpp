@@ -90,7 +90,7 @@ Authenticator::Authenticator(StorageThread &storage, const Vault &vault, const A
     m_purge.setInterval(std::chrono::seconds(std::clamp(
         qMin(settings.sessions.idleTimeoutSeconds, settings.sessions.lifetimeSeconds) / 2, 1, 60)));
     connect(&m_purge, &QTimer::timeout, this, [this]() {
-        // Live connections first: an open stream keeps its session in use.
+        // Live connections close when what they signed in with has ended.
         Q_EMIT expiryCheck();
         m_sessions.purge();
         m_remembered.removeIf([](const auto &entry) { return entry.value().expiry.hasExpired(); });
@@ -450,7 +450,8 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                             was = &d;
                     }
                     if (!now || !was || !now->config.enabled || now->config.url != was->url ||
-                        now->config.bindDn != was->bindDn ||
+                        now->config.bindDn != was->bindDn || now->config.caFile != was->caFile ||
+                        now->config.insecure != was->insecure ||
                         now->config.userBase != was->userBase ||
                         now->config.userFilter != was->userFilter)
                         why = QStringLiteral("credentials-changed");
