@@ -38,10 +38,9 @@ Result<QString> unlockUser(const ServerConfig &config, const QString &user)
     auto vault = openVault(config, **storage, false);
     if (!vault)
         return vault.error();
-    auto key = (*vault)->macKey(QStringLiteral("audit-head"));
-    if (!key)
-        return key.error();
-    const AuditLog log(*key);
+    const auto log = AuditLog::of(**vault);
+    if (!log)
+        return log.error();
     bool wasLocked = false;
     const Status done = (*storage)->runBlocking([&](EntityStore &store) -> Status {
         return store.inTransaction([&]() -> Status {
@@ -57,7 +56,7 @@ Result<QString> unlockUser(const ServerConfig &config, const QString &user)
             record.entity = QStringLiteral("Users/") + user;
             record.outcome = QString(Audit::Success);
             record.details = QJsonObject{{QStringLiteral("wasLocked"), wasLocked}};
-            return log.append(store, record);
+            return log->append(store, record);
         });
     });
     (*storage)->close();

@@ -150,12 +150,12 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         return s.error();
     }
 
-    auto auditKey = m_vault->macKey(QStringLiteral("audit-head"));
-    if (!auditKey) {
+    auto audit = AuditLog::of(*m_vault);
+    if (!audit) {
         m_storage.reset();
-        return auditKey.error();
+        return audit.error();
     }
-    m_audit = std::make_unique<AuditLog>(*auditKey);
+    m_audit = std::make_unique<AuditLog>(*audit);
     QSet<QString> administrators;
     if (auto s = m_storage->runBlocking([&](EntityStore &store) -> Status {
             auto admins = LoginStore(store.database()).administrators();

@@ -216,6 +216,14 @@ const QStringList &outcomes()
 
 } // namespace Audit
 
+Result<AuditLog> AuditLog::of(const Vault &vault)
+{
+    auto key = vault.macKey(QStringLiteral("audit-head"));
+    if (!key)
+        return key.error();
+    return AuditLog(*key);
+}
+
 AuditLog::AuditLog(QByteArray headKey)
     : m_headKey(std::move(headKey))
 {}
@@ -517,13 +525,12 @@ Result<QString> verifyAudit(const ServerConfig &config)
     auto vault = openVault(config, storage, false);
     if (!vault)
         return vault.error();
-    auto key = (*vault)->macKey(QStringLiteral("audit-head"));
-    if (!key)
-        return key.error();
-    const AuditLog log(*key);
+    const auto log = AuditLog::of(**vault);
+    if (!log)
+        return log.error();
     AuditVerification outcome;
     if (auto s = storage.runBlocking([&](EntityStore &store) -> Status {
-            auto v = log.verifyInstallation(store.database());
+            auto v = log->verifyInstallation(store.database());
             if (!v)
                 return v.error();
             outcome = *v;

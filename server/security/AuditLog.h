@@ -20,6 +20,7 @@ namespace Bulwark {
 
 class Database;
 class EntityStore;
+class Vault;
 
 namespace Audit {
 // Categories
@@ -94,6 +95,8 @@ class AuditLog final
 public:
     // headKey: Vault::macKey("audit-head").
     explicit AuditLog(QByteArray headKey);
+    // The log of an installation, with the head key its vault keeps.
+    [[nodiscard]] static Result<AuditLog> of(const Vault &vault);
 
     // Assigns id and (when null) time, chains and stores the record, and
     // moves the signed head. Runs inside the caller's transaction when one is

@@ -499,10 +499,9 @@ Result<QString> rotateMasterKey(const ServerConfig &config)
         return s.error();
     }
     // Audited in the same transaction (key ids only, never keys).
-    auto auditKey = Vault(*keys).macKey(QStringLiteral("audit-head"));
-    if (!auditKey)
-        return auditKey.error();
-    const AuditLog log(*auditKey);
+    const auto log = AuditLog::of(Vault(*keys));
+    if (!log)
+        return log.error();
     AuditRecord record;
     record.actor = QStringLiteral("system");
     record.source = QStringLiteral("command line");
@@ -517,7 +516,7 @@ Result<QString> rotateMasterKey(const ServerConfig &config)
         return entities.inTransaction([&]() -> Status {
             if (auto s = SecretStore(entities.database()).rewrapDataKeys(rewrapped); !s)
                 return s;
-            return log.append(entities, record);
+            return log->append(entities, record);
         });
     });
     if (!committed) {
