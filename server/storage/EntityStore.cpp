@@ -1,5 +1,6 @@
 #include "EntityStore.h"
 
+#include "AccessStore.h"
 #include "Database.h"
 #include "Sql_p.h"
 #include "core/EntityJson.h"
@@ -139,10 +140,21 @@ Result<bool> EntityStore::exists(const char *table, const QString &name)
 
 Result<QList<Thing>> EntityStore::listThings()
 {
-    return allRows<Thing>(Sql::run(m_database.connection(),
-                                   "SELECT name, description, template, definitions, created, "
-                                   "modified FROM things ORDER BY name"),
-                          thingFrom);
+    return listThings(Access::ListFilter::everything());
+}
+
+Result<QList<Thing>> EntityStore::listThings(const Access::ListFilter &filter)
+{
+    QVariantList binds;
+    const QString condition = AccessStore::visibilityCondition(QStringLiteral("Things"), filter,
+                                                               QStringLiteral("t"), binds);
+    return allRows<Thing>(
+        Sql::run(m_database.connection(),
+                 QStringLiteral("SELECT t.name, t.description, t.template, t.definitions, "
+                                "t.created, t.modified FROM things t WHERE %1 ORDER BY t.name")
+                     .arg(condition),
+                 binds),
+        thingFrom);
 }
 
 Result<Thing> EntityStore::thing(const QString &name)
@@ -214,7 +226,7 @@ Status EntityStore::deleteThing(const QString &name)
             return q.error();
         if (q->numRowsAffected() == 0)
             return notFound(QStringLiteral("Thing"), name);
-        return {};
+        return AccessStore(m_database).forgetEntity({QStringLiteral("Things"), name});
     });
 }
 
@@ -222,11 +234,22 @@ Status EntityStore::deleteThing(const QString &name)
 
 Result<QList<ThingTemplate>> EntityStore::listTemplates()
 {
-    return allRows<ThingTemplate>(Sql::run(m_database.connection(),
-                                           "SELECT name, description, base_template, "
-                                           "definitions, created, modified FROM thing_templates "
-                                           "ORDER BY name"),
-                                  templateFrom);
+    return listTemplates(Access::ListFilter::everything());
+}
+
+Result<QList<ThingTemplate>> EntityStore::listTemplates(const Access::ListFilter &filter)
+{
+    QVariantList binds;
+    const QString condition = AccessStore::visibilityCondition(QStringLiteral("ThingTemplates"),
+                                                               filter, QStringLiteral("t"), binds);
+    return allRows<ThingTemplate>(
+        Sql::run(m_database.connection(),
+                 QStringLiteral("SELECT t.name, t.description, t.base_template, t.definitions, "
+                                "t.created, t.modified FROM thing_templates t WHERE %1 "
+                                "ORDER BY t.name")
+                     .arg(condition),
+                 binds),
+        templateFrom);
 }
 
 Result<ThingTemplate> EntityStore::thingTemplate(const QString &name)
@@ -345,6 +368,11 @@ Status EntityStore::updateTemplate(const ThingTemplate &t)
 
 Status EntityStore::deleteTemplate(const QString &name)
 {
+    return inTransaction([&]() -> Status { return deleteTemplateNow(name); });
+}
+
+Status EntityStore::deleteTemplateNow(const QString &name)
+{
     auto found = exists("thing_templates", name);
     if (!found)
         return found.error();
@@ -372,7 +400,7 @@ Status EntityStore::deleteTemplate(const QString &name)
         Sql::run(m_database.connection(), "DELETE FROM thing_templates WHERE name = ?", {name});
     if (!q)
         return q.error();
-    return {};
+    return AccessStore(m_database).forgetEntity({QStringLiteral("ThingTemplates"), name});
 }
 
 // ---- Property values -----------------------------------------------------

@@ -13,6 +13,9 @@
 namespace Bulwark {
 
 class Database;
+namespace Access {
+struct ListFilter;
+}
 
 class EntityStore final
 {
@@ -27,8 +30,15 @@ public:
     // For the other stores on this thread (keys, audit, app keys, directories).
     [[nodiscard]] Database &database() { return m_database; }
 
+    // The list* calls without a filter answer everything; with one, only
+    // what it lets through, filtered in the query (AccessStore::visibilityCondition).
+    // Deleting an entity also drops its rules and visibility (and a user's or
+    // group's rules and unit memberships, an organization's unit members and
+    // the grants to its units) in the same transaction.
+
     // Things
     [[nodiscard]] Result<QList<Thing>> listThings();
+    [[nodiscard]] Result<QList<Thing>> listThings(const Access::ListFilter &filter);
     [[nodiscard]] Result<Thing> thing(const QString &name);
     [[nodiscard]] Status createThing(const Thing &thing);
     [[nodiscard]] Status updateThing(const Thing &thing);
@@ -36,6 +46,7 @@ public:
 
     // Templates
     [[nodiscard]] Result<QList<ThingTemplate>> listTemplates();
+    [[nodiscard]] Result<QList<ThingTemplate>> listTemplates(const Access::ListFilter &filter);
     [[nodiscard]] Result<ThingTemplate> thingTemplate(const QString &name);
     [[nodiscard]] Status createTemplate(const ThingTemplate &thingTemplate);
     [[nodiscard]] Status updateTemplate(const ThingTemplate &thingTemplate);
@@ -54,6 +65,7 @@ public:
 
     // Users
     [[nodiscard]] Result<QList<User>> listUsers();
+    [[nodiscard]] Result<QList<User>> listUsers(const Access::ListFilter &filter);
     [[nodiscard]] Result<User> user(const QString &name);
     [[nodiscard]] Result<int> userCount();
     [[nodiscard]] Status createUser(const User &user, const QString &passwordHash);
@@ -71,6 +83,7 @@ public:
 
     // Groups
     [[nodiscard]] Result<QList<Group>> listGroups();
+    [[nodiscard]] Result<QList<Group>> listGroups(const Access::ListFilter &filter);
     [[nodiscard]] Result<Group> group(const QString &name);
     [[nodiscard]] Status createGroup(const Group &group);
     [[nodiscard]] Status updateGroup(const Group &group);
@@ -78,8 +91,11 @@ public:
 
     // Organizations
     [[nodiscard]] Result<QList<Organization>> listOrganizations();
+    [[nodiscard]] Result<QList<Organization>> listOrganizations(const Access::ListFilter &filter);
     [[nodiscard]] Result<Organization> organization(const QString &name);
     [[nodiscard]] Status createOrganization(const Organization &organization);
+    // Replaces the unit tree: units that remain keep their members and the
+    // visibility grants to them; those of removed units are dropped.
     [[nodiscard]] Status updateOrganization(const Organization &organization);
     [[nodiscard]] Status deleteOrganization(const QString &name);
 
@@ -88,6 +104,7 @@ private:
     [[nodiscard]] Status checkGroupMembers(const Group &group);
     [[nodiscard]] Status writeGroupMembers(const Group &group);
     [[nodiscard]] Status writeUnits(const Organization &organization);
+    [[nodiscard]] Status deleteTemplateNow(const QString &name);
 
     Database &m_database;
     int m_transactionDepth = 0;

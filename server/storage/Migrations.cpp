@@ -133,6 +133,47 @@ const QList<Migration> &all()
              R"(CREATE INDEX audit_by_actor ON audit_log(actor, id))",
              R"(CREATE INDEX audit_by_category ON audit_log(category, id))",
          }},
+        {4,
+         "authorization",
+         {
+             // Rules: holder_kind is 'entity', 'instance' (a template's
+             // instance rules) or 'collection' (holder ''); member '' names
+             // no member. At most one rule per (member, principal, permission).
+             R"(CREATE TABLE access_rules (
+                    holder_kind TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    member TEXT NOT NULL,
+                    principal_kind TEXT NOT NULL,
+                    principal TEXT NOT NULL,
+                    permission TEXT NOT NULL,
+                    effect TEXT NOT NULL,
+                    PRIMARY KEY (holder_kind, collection, holder, member, principal_kind,
+                                 principal, permission)))",
+             R"(CREATE INDEX access_rules_by_principal ON access_rules(principal_kind, principal))",
+             // Visibility grants to units ('Org/Unit'). The primary key also
+             // serves lookups by holder.
+             R"(CREATE TABLE access_visibility (
+                    holder_kind TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    PRIMARY KEY (holder_kind, collection, holder, unit)))",
+             R"(CREATE INDEX access_visibility_by_unit ON access_visibility(unit))",
+             R"(CREATE TABLE unit_members (
+                    organization TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    member_kind TEXT NOT NULL,
+                    member_name TEXT NOT NULL,
+                    PRIMARY KEY (organization, unit, member_kind, member_name)))",
+             R"(CREATE INDEX unit_members_by_member ON unit_members(member_kind, member_name))",
+             // Who created an entity; NULL for rows from before this version.
+             R"(ALTER TABLE things ADD COLUMN creator TEXT)",
+             R"(ALTER TABLE thing_templates ADD COLUMN creator TEXT)",
+             R"(ALTER TABLE users ADD COLUMN creator TEXT)",
+             R"(ALTER TABLE user_groups ADD COLUMN creator TEXT)",
+             R"(ALTER TABLE organizations ADD COLUMN creator TEXT)",
+         }},
     };
     return migrations;
 }

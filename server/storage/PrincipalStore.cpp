@@ -1,6 +1,7 @@
 // EntityStore: users, groups and organizations.
 #include "EntityStore.h"
 
+#include "AccessStore.h"
 #include "Database.h"
 #include "Sql_p.h"
 
@@ -52,9 +53,21 @@ User userFromRow(const QSqlQuery &q, const QDateTime &now)
 
 Result<QList<User>> EntityStore::listUsers()
 {
+    return listUsers(Access::ListFilter::everything());
+}
+
+Result<QList<User>> EntityStore::listUsers(const Access::ListFilter &filter)
+{
+    QVariantList binds;
+    const QString condition = AccessStore::visibilityCondition(QStringLiteral("Users"), filter,
+                                                               QStringLiteral("u"), binds);
     auto q = Sql::run(m_database.connection(),
-                      "SELECT name, description, enabled, created, modified, auth_source, locked, "
-                      "locked_until, last_login, last_login_address FROM users ORDER BY name");
+                      QStringLiteral("SELECT u.name, u.description, u.enabled, u.created, "
+                                     "u.modified, u.auth_source, u.locked, u.locked_until, "
+                                     "u.last_login, u.last_login_address FROM users u WHERE %1 "
+                                     "ORDER BY u.name")
+                          .arg(condition),
+                      binds);
     if (!q)
         return q.error();
     QList<User> users;
@@ -134,7 +147,20 @@ Status EntityStore::deleteUser(const QString &name)
             return q.error();
         if (q->numRowsAffected() == 0)
             return notFound(QStringLiteral("User"), name);
-        return {};
+        // What the user created no longer shows to whoever takes the name next.
+        for (const char *table :
+             {"things", "thing_templates", "users", "user_groups", "organizations"}) {
+            auto cleared = Sql::run(m_database.connection(),
+                                    QStringLiteral("UPDATE %1 SET creator = NULL WHERE creator = ?")
+                                        .arg(QLatin1StringView(table)),
+                                    QVariantList{name});
+            if (!cleared)
+                return cleared.error();
+        }
+        AccessStore access(m_database);
+        if (auto s = access.forgetPrincipal({MemberKind::User, name}); !s)
+            return s;
+        return access.forgetEntity({QStringLiteral("Users"), name});
     });
 }
 
@@ -167,18 +193,51 @@ Status EntityStore::setPasswordHash(const QString &user, const QString &hash, Pa
 
 Result<QList<Group>> EntityStore::listGroups()
 {
-    auto q = Sql::run(m_database.connection(), "SELECT name FROM user_groups ORDER BY name");
+    return listGroups(Access::ListFilter::everything());
+}
+
+Result<QList<Group>> EntityStore::listGroups(const Access::ListFilter &filter)
+{
+    // Two queries whatever the number of groups: the groups, then the
+    // members of those groups.
+    QVariantList binds;
+    const QString condition = AccessStore::visibilityCondition(QStringLiteral("Groups"), filter,
+                                                               QStringLiteral("g"), binds);
+    auto q = Sql::run(m_database.connection(),
+                      QStringLiteral("SELECT g.name, g.description, g.created, g.modified FROM "
+                                     "user_groups g WHERE %1 ORDER BY g.name")
+                          .arg(condition),
+                      binds);
     if (!q)
         return q.error();
-    QStringList names;
-    while (q->next())
-        names << q->value(0).toString();
     QList<Group> groups;
-    for (const QString &name : names) {
-        auto g = group(name);
-        if (!g)
-            return g.error();
-        groups.append(*g);
+    QHash<QString, qsizetype> index;
+    while (q->next()) {
+        index.insert(q->value(0).toString(), groups.size());
+        groups.append({q->value(0).toString(),
+                       q->value(1).toString(),
+                       {},
+                       Sql::fromText(q->value(2)),
+                       Sql::fromText(q->value(3))});
+    }
+    if (groups.isEmpty())
+        return groups;
+    auto m = Sql::run(m_database.connection(),
+                      QStringLiteral("SELECT m.group_name, m.member_kind, m.member_name FROM "
+                                     "group_members m WHERE m.group_name IN (SELECT g.name FROM "
+                                     "user_groups g WHERE %1) ORDER BY m.group_name, "
+                                     "m.member_kind DESC, m.member_name")
+                          .arg(condition),
+                      binds);
+    if (!m)
+        return m.error();
+    while (m->next()) {
+        const auto at = index.constFind(m->value(0).toString());
+        if (at == index.constEnd())
+            continue;
+        groups[*at].members.append(
+            {m->value(1).toString() == u"User" ? MemberKind::User : MemberKind::Group,
+             m->value(2).toString()});
     }
     return groups;
 }
@@ -322,7 +381,10 @@ Status EntityStore::deleteGroup(const QString &name)
             return q.error();
         if (q->numRowsAffected() == 0)
             return notFound(QStringLiteral("Group"), name);
-        return {};
+        AccessStore access(m_database);
+        if (auto s = access.forgetPrincipal({MemberKind::Group, name}); !s)
+            return s;
+        return access.forgetEntity({QStringLiteral("Groups"), name});
     });
 }
 
@@ -330,18 +392,48 @@ Status EntityStore::deleteGroup(const QString &name)
 
 Result<QList<Organization>> EntityStore::listOrganizations()
 {
-    auto q = Sql::run(m_database.connection(), "SELECT name FROM organizations ORDER BY name");
+    return listOrganizations(Access::ListFilter::everything());
+}
+
+Result<QList<Organization>> EntityStore::listOrganizations(const Access::ListFilter &filter)
+{
+    QVariantList binds;
+    const QString condition = AccessStore::visibilityCondition(QStringLiteral("Organizations"),
+                                                               filter, QStringLiteral("o"), binds);
+    auto q = Sql::run(m_database.connection(),
+                      QStringLiteral("SELECT o.name, o.description, o.created, o.modified FROM "
+                                     "organizations o WHERE %1 ORDER BY o.name")
+                          .arg(condition),
+                      binds);
     if (!q)
         return q.error();
-    QStringList names;
-    while (q->next())
-        names << q->value(0).toString();
     QList<Organization> organizations;
-    for (const QString &name : names) {
-        auto o = organization(name);
-        if (!o)
-            return o.error();
-        organizations.append(*o);
+    QHash<QString, qsizetype> index;
+    while (q->next()) {
+        index.insert(q->value(0).toString(), organizations.size());
+        organizations.append({q->value(0).toString(),
+                              q->value(1).toString(),
+                              {},
+                              Sql::fromText(q->value(2)),
+                              Sql::fromText(q->value(3))});
+    }
+    if (organizations.isEmpty())
+        return organizations;
+    auto u = Sql::run(m_database.connection(),
+                      QStringLiteral("SELECT u.organization, u.name, u.description, u.parent FROM "
+                                     "org_units u WHERE u.organization IN (SELECT o.name FROM "
+                                     "organizations o WHERE %1) ORDER BY u.organization, "
+                                     "u.position")
+                          .arg(condition),
+                      binds);
+    if (!u)
+        return u.error();
+    while (u->next()) {
+        const auto at = index.constFind(u->value(0).toString());
+        if (at == index.constEnd())
+            continue;
+        organizations[*at].units.append(
+            {u->value(1).toString(), u->value(2).toString(), u->value(3).toString()});
     }
     return organizations;
 }
@@ -374,21 +466,46 @@ Result<Organization> EntityStore::organization(const QString &name)
 
 Status EntityStore::writeUnits(const Organization &o)
 {
-    auto clear =
-        Sql::run(m_database.connection(), "DELETE FROM org_units WHERE organization = ?", {o.name});
-    if (!clear)
-        return clear.error();
+    // A diff, not delete-and-insert: the members of a unit that remains and
+    // the visibility grants to it are kept; a removed unit's are dropped.
+    auto existing = Sql::run(m_database.connection(),
+                             "SELECT name FROM org_units WHERE organization = ?", {o.name});
+    if (!existing)
+        return existing.error();
+    QSet<QString> before;
+    while (existing->next())
+        before.insert(existing->value(0).toString());
+    QSet<QString> after;
     int position = 0;
     for (const OrganizationalUnit &unit : o.units) {
+        after.insert(unit.name);
+        auto q = before.contains(unit.name)
+                     ? Sql::run(m_database.connection(),
+                                "UPDATE org_units SET parent = ?, description = ?, position = ? "
+                                "WHERE organization = ? AND name = ?",
+                                {Sql::nullable(unit.parent), unit.description, position, o.name,
+                                 unit.name})
+                     : Sql::run(m_database.connection(),
+                                "INSERT INTO org_units (organization, name, parent, description, "
+                                "position) VALUES (?, ?, ?, ?, ?)",
+                                {o.name, unit.name, Sql::nullable(unit.parent), unit.description,
+                                 position});
+        if (!q)
+            return q.error();
+        ++position;
+    }
+    QStringList removed;
+    for (const QString &name : std::as_const(before)) {
+        if (after.contains(name))
+            continue;
+        removed << name;
         auto q =
             Sql::run(m_database.connection(),
-                     "INSERT INTO org_units (organization, name, parent, description, "
-                     "position) VALUES (?, ?, ?, ?, ?)",
-                     {o.name, unit.name, Sql::nullable(unit.parent), unit.description, position++});
+                     "DELETE FROM org_units WHERE organization = ? AND name = ?", {o.name, name});
         if (!q)
             return q.error();
     }
-    return {};
+    return AccessStore(m_database).forgetUnits(o.name, removed);
 }
 
 Status EntityStore::createOrganization(const Organization &o)
@@ -438,7 +555,10 @@ Status EntityStore::deleteOrganization(const QString &name)
             return q.error();
         if (q->numRowsAffected() == 0)
             return notFound(QStringLiteral("Organization"), name);
-        return {};
+        AccessStore access(m_database);
+        if (auto s = access.forgetOrganization(name); !s)
+            return s;
+        return access.forgetEntity({QStringLiteral("Organizations"), name});
     });
 }
 

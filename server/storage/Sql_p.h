@@ -43,6 +43,28 @@ inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
     return query;
 }
 
+// run() for a statement built at run time (a condition with a variable
+// number of placeholders); sql must still hold no value, only placeholders.
+inline Result<QSqlQuery> run(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return makeError(ErrorCode::Internal, QStringLiteral("The database refused a statement: %1")
+                                                  .arg(describe(query.lastError())));
+    for (const QVariant &v : values) {
+        if (v.typeId() == QMetaType::QString && !v.isNull() && v.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else
+            query.addBindValue(v);
+    }
+    if (!query.exec())
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("A database statement failed: %1").arg(describe(query.lastError())));
+    return query;
+}
+
 inline QString toText(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODateWithMs);
