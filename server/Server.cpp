@@ -1,10 +1,12 @@
 #include "Server.h"
 
+#include "api/AccessSync.h"
 #include "api/ApiServer.h"
 #include "api/EventHub.h"
 #include "edge/EdgeEndpoint.h"
 #include "net/Certificates.h"
 #include "net/TlsPolicy.h"
+#include "security/Access.h"
 #include "security/AuditLog.h"
 #include "security/Authenticator.h"
 #include "security/Crypto.h"
@@ -177,13 +179,36 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         return s.error();
     }
 
+    // Authorization decides from memory: everything it needs, loaded once.
+    m_access = std::make_unique<Access::AccessModel>();
+    if (auto s = m_storage->runBlocking(
+            [this](EntityStore &store) { return AccessSync::loadAll(*m_access, store); });
+        !s) {
+        m_storage.reset();
+        return s.error();
+    }
+
     m_authenticator =
         std::make_unique<Authenticator>(*m_storage, *m_vault, *m_audit, config.security);
     m_authenticator->setAdministrators(administrators);
-    m_events = std::make_unique<EventHub>(*m_authenticator);
+    // A user made by just-in-time provisioning, and its groups, are known to
+    // authorization before its first request is served.
+    connect(m_authenticator.get(), &Authenticator::userProvisioned, this,
+            [this](const QString &user) {
+                m_storage->run<int>(
+                    [this, user](EntityStore &store) {
+                        AccessSync::apply(
+                            *m_access, store,
+                            {AccessChange::of(AccessChange::Kind::Principals),
+                             AccessChange::entityChanged({QStringLiteral("Users"), user})});
+                        return 0;
+                    },
+                    this, [](int) {});
+            });
+    m_events = std::make_unique<EventHub>(*m_authenticator, *m_access);
     m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, config.edgeAuthTimeoutMs);
     m_api = std::make_unique<ApiServer>(
-        *m_storage, *m_authenticator, *m_vault, *m_audit, *m_events, *m_edge,
+        *m_storage, *m_authenticator, *m_access, *m_vault, *m_audit, *m_events, *m_edge,
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
     if (auto s =
             m_api->listen(config.listenAddress, config.port,

@@ -12,6 +12,9 @@
 
 namespace Bulwark {
 
+namespace Access {
+class AccessModel;
+}
 class ApiServer;
 class AuditLog;
 class Authenticator;
@@ -38,6 +41,7 @@ private:
     std::unique_ptr<Vault> m_vault;
     std::unique_ptr<StorageThread> m_storage;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<Access::AccessModel> m_access;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<EventHub> m_events;
     std::unique_ptr<EdgeEndpoint> m_edge;

@@ -1,8 +1,10 @@
 #include "ApiServer.h"
 
+#include "AccessSync.h"
 #include "AppKeyRoutes.h"
 #include "AuditRoutes.h"
 #include "DirectoryRoutes.h"
+#include "SecurityRoutes.h"
 #include "ThingRoutes.h"
 #include "api/EventHub.h"
 #include "edge/EdgeEndpoint.h"
@@ -249,12 +251,13 @@ bool isSameOrigin(const QByteArray &origin, const QByteArray &host)
            from.port(443) == self.port(443);
 }
 
-ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
-                     const AuditLog &audit, EventHub &events, EdgeEndpoint &edge, HealthInfo health,
-                     QObject *parent)
+ApiServer::ApiServer(StorageThread &storage, Authenticator &authenticator,
+                     Access::AccessModel &access, const Vault &vault, const AuditLog &audit,
+                     EventHub &events, EdgeEndpoint &edge, HealthInfo health, QObject *parent)
     : QObject(parent)
     , m_storage(storage)
     , m_authenticator(authenticator)
+    , m_access(access)
     , m_vault(vault)
     , m_audit(audit)
     , m_events(events)
@@ -309,6 +312,19 @@ void ApiServer::registerRoutes()
                Responder responder) {
             handle(RouteKind::Property, {thing, property}, request, std::move(responder));
         });
+    m_http.route<RestRule>(QStringLiteral("/api/Organizations/<arg>/Units/<arg>"),
+                           [this](const QString &organization, const QString &unit, Request request,
+                                  Responder responder) {
+                               handle(RouteKind::Units, {organization, QString(W::UnitsPart), unit},
+                                      request, std::move(responder));
+                           });
+    m_http.route<RestRule>(QStringLiteral("/api/Organizations/<arg>/Units/<arg>/<arg>"),
+                           [this](const QString &organization, const QString &unit,
+                                  const QString &part, Request request, Responder responder) {
+                               handle(RouteKind::Units,
+                                      {organization, QString(W::UnitsPart), unit, part}, request,
+                                      std::move(responder));
+                           });
     m_http.route<RestRule>(
         QStringLiteral("/api/<arg>/<arg>/<arg>"),
         [this](const QString &collection, const QString &name, const QString &action,
@@ -444,7 +460,7 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     if (kind == RouteKind::Health && onlyMethod(HttpMethod::Get, "GET"))
         return;
     if ((kind == RouteKind::Login || kind == RouteKind::Logout ||
-         kind == RouteKind::ChangePassword || kind == RouteKind::Action) &&
+         kind == RouteKind::ChangePassword) &&
         onlyMethod(HttpMethod::Post, "POST"))
         return;
     if (kind == RouteKind::SessionInfo && onlyMethod(HttpMethod::Get, "GET"))
@@ -600,7 +616,10 @@ AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
         // Sign-in endpoints act on the signed-in user.
         r.entity = u"Users/"_s + req.user;
         r.action = entity.section(u'/', 1, 1);
-    } else if (req.arguments.size() == 3 && req.method == HttpMethod::Post)
+    } else if (req.arguments.size() == 3 && req.method == HttpMethod::Post &&
+               (req.arguments.at(2) == W::UnlockAction ||
+                req.arguments.at(2) == W::EndSessionsAction ||
+                req.arguments.at(2) == W::DirectoryTest))
         r.action = req.arguments.at(2).toLower();
     else if (req.method == HttpMethod::Post)
         r.action = QStringLiteral("create");
@@ -783,27 +802,43 @@ void ApiServer::changePassword(std::shared_ptr<Pending> pending)
 
 Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
 {
-    if (kind == RouteKind::Properties || kind == RouteKind::Property) {
-        if (!request.administrator)
-            return administratorsOnly();
-        return Routes::thingProperties(request, m_vault);
-    }
+    if (kind == RouteKind::Properties || kind == RouteKind::Property)
+        return Routes::thingProperties(request, m_vault, m_access);
+    if (kind == RouteKind::Units)
+        return Routes::organizationUnits(request, m_access);
     const QString collection = request.arguments.at(0);
     const QString name = request.arguments.value(1);
     const PasswordSettings &passwords = m_authenticator.settings().passwords;
     if (kind == RouteKind::Action) {
-        const QString action = request.arguments.at(2);
-        if (collection == W::Users &&
-            (action == W::UnlockAction || action == W::EndSessionsAction)) {
+        const QString part = request.arguments.at(2);
+        if (part == W::PermissionsPart || part == W::InstancePermissionsPart ||
+            part == W::VisibilityPart || part == W::InstanceVisibilityPart ||
+            part == W::SecurityPart)
+            return Routes::entitySecurity(request, m_access);
+        if (collection == W::Groups && part == W::MembersPart)
+            return Routes::groupMembers(request, m_access);
+        if (collection == W::Organizations && part == W::UnitsPart) {
+            ApiRequest units = request;
+            units.arguments = QStringList{name, part};
+            return Routes::organizationUnits(units, m_access);
+        }
+        const bool userAction =
+            collection == W::Users && (part == W::UnlockAction || part == W::EndSessionsAction);
+        const bool directoryTest = collection == W::DirectoryServices && part == W::DirectoryTest;
+        if ((userAction || directoryTest) && request.method != HttpMethod::Post)
+            return Routes::methodNotAllowed(request, "POST");
+        if (userAction) {
             if (!request.administrator)
                 return administratorsOnly();
-            return Routes::userAction(request, action);
+            return Routes::userAction(request, part);
         }
-        if (collection == W::DirectoryServices && action == W::DirectoryTest)
+        if (directoryTest)
             return Routes::directoryServiceTest(request, m_vault);
         return makeError(ErrorCode::NotFound, QStringLiteral("There is no action '%1' on %2.")
-                                                  .arg(action.left(64), collection.left(64)));
+                                                  .arg(part.left(64), collection.left(64)));
     }
+    if (collection == W::PermissionsCollection && kind == RouteKind::Entity)
+        return Routes::permissionQuery(request, m_access);
     // Collections that decide per request who may do what.
     if (collection == W::ApplicationKeys)
         return Routes::applicationKeys(request, m_authenticator.settings().appKeys);
@@ -814,25 +849,22 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
             return Routes::auditVerify(request, m_audit);
         return Routes::audit(request, m_audit);
     }
-    // Everyone may read their own user.
-    const bool ownUser =
-        collection == W::Users && name == request.user && request.method == HttpMethod::Get;
-    if (!request.administrator && !ownUser)
-        return administratorsOnly();
+    // The entities: every decision through the AccessModel, in the storage work.
     if (collection == W::Things)
-        return Routes::things(request);
+        return Routes::things(request, m_access);
     if (collection == W::ThingTemplates)
-        return Routes::thingTemplates(request);
+        return Routes::thingTemplates(request, m_access);
     if (collection == W::Users)
-        return Routes::users(request, passwords);
+        return Routes::users(request, passwords, m_access);
     if (collection == W::Groups)
-        return Routes::groups(request);
+        return Routes::groups(request, m_access);
     if (collection == W::Organizations)
-        return Routes::organizations(request);
+        return Routes::organizations(request, m_access);
     return makeError(ErrorCode::NotFound,
                      QStringLiteral("There is no collection '%1'. Collections: Things, "
                                     "ThingTemplates, Users, Groups, Organizations, "
-                                    "ApplicationKeys, DirectoryServices, Audit.")
+                                    "ApplicationKeys, DirectoryServices, Audit, Collections, "
+                                    "Permissions.")
                          .arg(collection.left(64)));
 }
 
@@ -917,8 +949,9 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
     const QString collection = req.arguments.value(0);
     const bool principals = write && (collection == W::Users || collection == W::Groups);
     const AuditLog *audit = &m_audit;
-    StorageWork atomic = [work = std::move(plan.work), req, write, principals,
-                          audit](EntityStore &store) {
+    Access::AccessModel *access = &m_access;
+    StorageWork atomic = [work = std::move(plan.work), req, write, principals, audit,
+                          access](EntityStore &store) {
         ApiResponse response;
         const Status status = store.inTransaction([&]() -> Status {
             response = work(store);
@@ -933,11 +966,16 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
                 if (!admins)
                     return admins.error();
                 response.administrators = QStringList(admins->cbegin(), admins->cend());
+                response.accessChanges.append(AccessChange::of(AccessChange::Kind::Principals));
             }
             return {};
         });
         if (!status && response.status < 400)
             response = ApiResponse::fromError(status.error());
+        // Committed: authorization follows before the next request's work.
+        if (write)
+            AccessSync::apply(*access, store,
+                              status ? response.accessChanges : QList<AccessChange>());
         if (response.status >= 400 && write) {
             if (auto s = audit->append(store, auditOf(req, response)); !s)
                 qCWarning(lcHttp).noquote()

@@ -46,9 +46,9 @@ class ApiServer final : public QObject
 public:
     static constexpr qsizetype MaximumBodySize = 1024 * 1024;
 
-    ApiServer(StorageThread &storage, Authenticator &authenticator, const Vault &vault,
-              const AuditLog &audit, EventHub &events, EdgeEndpoint &edge, HealthInfo health,
-              QObject *parent = nullptr);
+    ApiServer(StorageThread &storage, Authenticator &authenticator, Access::AccessModel &access,
+              const Vault &vault, const AuditLog &audit, EventHub &events, EdgeEndpoint &edge,
+              HealthInfo health, QObject *parent = nullptr);
     ~ApiServer() override;
 
     [[nodiscard]] Status listen(const QHostAddress &address, quint16 port,
@@ -66,9 +66,10 @@ private:
         ChangePassword,
         Collection,
         Entity,
-        Action, // POST /api/<collection>/<name>/<action>
+        Action, // /api/<collection>/<name>/<action or part>
         Properties,
-        Property
+        Property,
+        Units // /api/Organizations/<org>/Units/<unit>[/<part>]
     };
     struct Pending;
     struct Connection;
@@ -91,6 +92,7 @@ private:
 
     StorageThread &m_storage;
     Authenticator &m_authenticator;
+    Access::AccessModel &m_access;
     const Vault &m_vault;
     const AuditLog &m_audit;
     EventHub &m_events;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "security/Access.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -54,6 +55,43 @@ struct ApiRequest
     }
 };
 
+// A change authorization must see: one of the AccessModel's named
+// invalidation points. A route lists the ones its write makes; they are
+// applied to the model on the storage thread right after the commit, so the
+// next request (and every live stream) decides on the new state.
+struct AccessChange
+{
+    enum class Kind
+    {
+        Entity,        // created or changed (template, creator): facts reloaded
+        EntityRemoved, // deleted: facts, rules and visibility dropped
+        Rules,         // holder's rules
+        Visibility,    // holder's visibility list
+        Principals,    // users, groups or group members
+        Organizations, // units, unit members (and grants that followed a rename)
+        AllRules,      // rules anywhere (a principal was deleted)
+        Everything,    // all of it (a user was deleted: creators cleared too)
+    };
+    Kind kind = Kind::Entity;
+    Access::EntityRef entity; // Entity, EntityRemoved
+    Access::Holder holder;    // Rules, Visibility
+
+    static AccessChange entityChanged(const Access::EntityRef &ref)
+    {
+        return {Kind::Entity, ref, {}};
+    }
+    static AccessChange entityRemoved(const Access::EntityRef &ref)
+    {
+        return {Kind::EntityRemoved, ref, {}};
+    }
+    static AccessChange rules(const Access::Holder &holder) { return {Kind::Rules, {}, holder}; }
+    static AccessChange visibility(const Access::Holder &holder)
+    {
+        return {Kind::Visibility, {}, holder};
+    }
+    static AccessChange of(Kind kind) { return {kind, {}, {}}; }
+};
+
 struct ApiResponse
 {
     int status = 200;
@@ -62,12 +100,13 @@ struct ApiResponse
     QList<QJsonObject> events;                    // live events to publish once sent
     QStringList credentialsChanged;               // users whose remembered sign-ins end
     std::optional<QStringList> administrators;    // set after users or groups changed
+    QList<AccessChange> accessChanges;            // applied once committed
 
     static ApiResponse json(const QJsonObject &object, int status = 200)
     {
-        return ApiResponse{status, QJsonDocument(object), {}, {}, {}, {}};
+        return ApiResponse{status, QJsonDocument(object), {}, {}, {}, {}, {}};
     }
-    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}}; }
+    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}, {}}; }
     static ApiResponse fromError(const Error &error);
 };
 

@@ -1,6 +1,7 @@
 #include "EventHub.h"
 
 #include "api/ApiServer.h"
+#include "security/Access.h"
 #include "security/Authenticator.h"
 #include "wire/Wire.h"
 
@@ -18,9 +19,10 @@ constexpr quint64 kMaximumIncomingMessage = 64 * 1024;
 constexpr qint64 kMaximumBacklog = 4 * 1024 * 1024;
 } // namespace
 
-EventHub::EventHub(Authenticator &authenticator, QObject *parent)
+EventHub::EventHub(Authenticator &authenticator, const Access::AccessModel &access, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
+    , m_access(access)
 {
     // A changed password, a disabled or deleted user: their streams end.
     connect(&m_authenticator, &Authenticator::credentialsChanged, this,
@@ -44,11 +46,6 @@ EventHub::EventHub(Authenticator &authenticator, QObject *parent)
                        (s.expires.isValid() && s.expires <= now);
             },
             QStringLiteral("credentials expired"));
-    });
-    // A stream that needs administrator rights ends when its user loses them.
-    connect(&m_authenticator, &Authenticator::administratorsChanged, this, [this]() {
-        closeWhere([&](const Subscriber &s) { return !m_authenticator.isAdministrator(s.user); },
-                   QStringLiteral("live events need administrator rights"));
     });
     // A stream opened with a session ends with it.
     connect(&m_authenticator, &Authenticator::sessionEnded, this, [this](const QByteArray &token) {
@@ -97,13 +94,6 @@ void EventHub::accept(QWebSocket *socket)
                          QStringLiteral("authentication failed"));
             return;
         }
-        // Until per-entity permissions filter the stream, it shows every
-        // change: administrators only.
-        if (!m_authenticator.isAdministrator(identity->user)) {
-            guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                         QStringLiteral("live events need administrator rights"));
-            return;
-        }
         m_subscribers.insert(guard, Subscriber{identity->user, identity->sessionToken,
                                                identity->appKey, identity->expires});
         qCInfo(lcEvents) << "Event subscriber" << identity->user << "from"
@@ -114,6 +104,34 @@ void EventHub::accept(QWebSocket *socket)
     });
 }
 
+bool EventHub::mayReceive(const QString &user, const QJsonObject &event) const
+{
+    // Decided at delivery with the model as it is now, so a change of rules,
+    // memberships or visibility applies to open streams at once.
+    using Access::Answer;
+    using Access::Permission;
+    const QString type = event.value(Wire::Type).toString();
+    if (type == Wire::EventPropertyChanged) {
+        const Access::EntityRef thing{QString(Wire::Things), event.value(Wire::Thing).toString()};
+        return m_access.check(user, thing, Permission::PropertyRead,
+                              event.value(Wire::Property).toString()) == Answer::Allow;
+    }
+    const Access::EntityRef ref{event.value(Wire::Collection).toString(),
+                                event.value(Wire::Name).toString()};
+    if (Access::isSecuredCollection(ref.collection)) {
+        // Everyone may read their own user, so they hear of its changes too.
+        if (ref.collection == Wire::Users && ref.name == user && type != Wire::EventEntityDeleted)
+            return true;
+        if (type == Wire::EventEntityCreated || type == Wire::EventEntityUpdated)
+            return m_access.check(user, ref, Permission::Read) == Answer::Allow;
+        if (type == Wire::EventEntityDeleted)
+            return m_access.checkRemoved(user, ref, Permission::Read) == Answer::Allow;
+    }
+    // Anything else (changes of rules, visibility, units, keys, directories)
+    // is for administrators.
+    return m_access.isAdministrator(user);
+}
+
 void EventHub::publish(const QJsonObject &event)
 {
     if (m_subscribers.isEmpty())
@@ -121,6 +139,8 @@ void EventHub::publish(const QJsonObject &event)
     const QString text = QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
     const auto subscribers = m_subscribers.keys();
     for (QWebSocket *socket : subscribers) {
+        if (!mayReceive(m_subscribers.value(socket).user, event))
+            continue;
         // A subscriber that stops reading would make the server hold every
         // event for it: past a bound it is let go (it may reconnect).
         if (socket->bytesToWrite() > kMaximumBacklog) {

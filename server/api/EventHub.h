@@ -1,6 +1,7 @@
-// Live admin events on wss://…/api/events: authenticates each subscriber
-// from the upgrade request's credentials, then publishes entity and
-// property changes to every authenticated subscriber.
+// Live events on wss://…/api/events: authenticates each subscriber from the
+// upgrade request's credentials, then delivers each entity and property
+// change to the subscribers authorization lets see it (Read on the entity,
+// PropertyRead on the property), decided at delivery.
 #pragma once
 
 #include <QDateTime>
@@ -15,6 +16,9 @@ class QWebSocket;
 namespace Bulwark {
 
 class Authenticator;
+namespace Access {
+class AccessModel;
+}
 
 class EventHub final : public QObject
 {
@@ -22,7 +26,8 @@ class EventHub final : public QObject
     Q_DISABLE_COPY_MOVE(EventHub)
 
 public:
-    explicit EventHub(Authenticator &authenticator, QObject *parent = nullptr);
+    EventHub(Authenticator &authenticator, const Access::AccessModel &access,
+             QObject *parent = nullptr);
 
     void accept(QWebSocket *socket); // takes ownership
     void publish(const QJsonObject &event);
@@ -30,7 +35,10 @@ public:
     [[nodiscard]] qsizetype subscriberCount() const { return m_subscribers.size(); }
 
 private:
+    [[nodiscard]] bool mayReceive(const QString &user, const QJsonObject &event) const;
+
     Authenticator &m_authenticator;
+    const Access::AccessModel &m_access;
     struct Subscriber
     {
         QString user;

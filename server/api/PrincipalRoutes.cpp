@@ -4,6 +4,7 @@
 #include "core/EntityJson.h"
 #include "security/PasswordHasher.h"
 #include "security/PasswordPolicy.h"
+#include "storage/AccessStore.h"
 #include "storage/EntityStore.h"
 #include "storage/LoginStore.h"
 #include "wire/Wire.h"
@@ -15,6 +16,8 @@
 namespace Bulwark::Routes {
 
 namespace W = Wire;
+using Access::EntityRef;
+using Access::Permission;
 
 namespace {
 
@@ -71,38 +74,94 @@ Status checkAuthSource(EntityStore &store, const User &user)
     return {};
 }
 
-// List/get/delete share one shape across these collections.
+// What deleting a principal or an organization changes for authorization.
+QList<AccessChange> removalChanges(QLatin1StringView collection, const EntityRef &ref)
+{
+    QList<AccessChange> changes{AccessChange::entityRemoved(ref)};
+    // A user's creations lose their creator: the whole state is reloaded.
+    if (collection == W::Users)
+        changes << AccessChange::of(AccessChange::Kind::Everything);
+    else if (collection == W::Groups)
+        changes << AccessChange::of(AccessChange::Kind::Principals)
+                << AccessChange::of(AccessChange::Kind::AllRules)
+                << AccessChange::of(AccessChange::Kind::Organizations);
+    if (collection == W::Organizations)
+        changes << AccessChange::of(AccessChange::Kind::Organizations);
+    return changes;
+}
+
+// List/get/delete share one shape across these collections. Everyone may
+// read their own user; everything else goes through access.
 template <typename T>
-Result<RoutePlan> readOrDelete(const ApiRequest &request, QLatin1StringView collection,
-                               std::function<Result<QList<T>>(EntityStore &)> list,
-                               std::function<Result<T>(EntityStore &, const QString &)> get,
-                               std::function<Status(EntityStore &, const QString &)> remove)
+Result<RoutePlan>
+readOrDelete(const ApiRequest &request, const Access::AccessModel &access,
+             QLatin1StringView collection,
+             std::function<Result<QList<T>>(EntityStore &, const Access::ListFilter &)> list,
+             std::function<Result<T>(EntityStore &, const QString &)> get,
+             std::function<Status(EntityStore &, const QString &)> remove)
 {
     const bool item = request.arguments.size() > 1;
     const QString name = item ? request.arguments.at(1) : QString();
+    const QString user = request.user;
+    const Access::AccessModel *model = &access;
+    const EntityRef ref{QString(collection), name};
+    const bool self = collection == W::Users && name == user;
     if (!item) {
-        return RoutePlan{{}, [list](EntityStore &store) {
-                             auto all = list(store);
+        return RoutePlan{{}, [list, user, model, collection](EntityStore &store) {
+                             auto all = list(store, model->listFilter(user, QString(collection)));
                              if (!all)
                                  return ApiResponse::fromError(all.error());
                              QJsonArray items;
-                             for (const T &entity : *all)
-                                 items.append(EntityJson::toJson(entity));
+                             for (const T &entity : *all) {
+                                 const bool own = collection == W::Users && entity.name == user;
+                                 if (own || model->check(user, {QString(collection), entity.name},
+                                                         Permission::Read) == Access::Answer::Allow)
+                                     items.append(EntityJson::toJson(entity));
+                             }
                              return ApiResponse::json({{W::Items, items}});
                          }};
     }
     if (request.method == HttpMethod::Get) {
-        return RoutePlan{{}, [get, name](EntityStore &store) {
+        return RoutePlan{{}, [get, name, user, model, ref, self](EntityStore &store) {
+                             if (!self) {
+                                 if (auto s = authorize(*model, user, ref, Permission::Read); !s)
+                                     return ApiResponse::fromError(s.error());
+                             }
                              auto entity = get(store, name);
                              return entity ? ApiResponse::json(EntityJson::toJson(*entity))
                                            : ApiResponse::fromError(entity.error());
                          }};
     }
-    return RoutePlan{{}, [remove, name, collection](EntityStore &store) {
+    return RoutePlan{{}, [remove, name, collection, user, model, ref](EntityStore &store) {
+                         if (collection == W::Organizations) {
+                             // Organizations decide visibility: administrators only.
+                             if (auto s = administratorsOnlyOn(
+                                     *model, user, ref, QStringLiteral("delete an organization"));
+                                 !s)
+                                 return ApiResponse::fromError(s.error());
+                         } else if (auto s = authorize(*model, user, ref, Permission::Delete); !s) {
+                             return ApiResponse::fromError(s.error());
+                         }
+                         // Anything about an administrator (or the Administrators group) is
+                         // for administrators.
+                         if (!model->isAdministrator(user) &&
+                             ((collection == W::Users && model->isAdministrator(name)) ||
+                              (collection == W::Groups && name == W::AdministratorsGroup)))
+                             return ApiResponse::fromError(
+                                 administratorsOnly(QStringLiteral("delete an administrator")));
+                         if (collection == W::Users && name == kAdministrator)
+                             return ApiResponse::fromError(makeError(
+                                 ErrorCode::Conflict,
+                                 QStringLiteral("The Administrator user cannot be deleted.")));
+                         if (collection == W::Groups && name == W::AdministratorsGroup)
+                             return ApiResponse::fromError(makeError(
+                                 ErrorCode::Conflict,
+                                 QStringLiteral("The Administrators group cannot be deleted.")));
                          if (auto s = remove(store, name); !s)
                              return ApiResponse::fromError(s.error());
                          ApiResponse r = ApiResponse::noContent();
                          r.events << entityEvent(W::EventEntityDeleted, collection, name);
+                         r.accessChanges = removalChanges(collection, ref);
                          if (collection == W::Users)
                              r.credentialsChanged << name;
                          return r;
@@ -137,16 +196,15 @@ ApiResponse saved(const QJsonObject &json, bool create, QLatin1StringView collec
 
 } // namespace
 
-Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passwordSettings)
+Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passwordSettings,
+                        const Access::AccessModel &access)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
-    if (request.method == HttpMethod::Delete && request.arguments.at(1) == kAdministrator)
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("The Administrator user cannot be deleted."));
     if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
         return readOrDelete<User>(
-            request, W::Users, [](EntityStore &s) { return s.listUsers(); },
+            request, access, W::Users,
+            [](EntityStore &s, const Access::ListFilter &f) { return s.listUsers(f); },
             [](EntityStore &s, const QString &n) { return s.user(n); },
             [](EntityStore &s, const QString &n) { return s.deleteUser(n); });
 
@@ -156,9 +214,6 @@ Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passw
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
-    if (parsed->name == kAdministrator && !parsed->enabled)
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("The Administrator user cannot be disabled."));
     const QJsonValue password = request.json.value(W::Password);
     const bool setsPassword = !password.isUndefined() && !password.isNull();
     if (setsPassword) {
@@ -176,8 +231,22 @@ Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passw
     if (setsPassword)
         prepare = passwordPreparation(hash, password.toString(), parsed->name, passwordSettings);
     User user = *parsed;
+    const QString actor = request.user;
+    const Access::AccessModel *model = &access;
     return RoutePlan{
-        std::move(prepare), [user, create, hash](EntityStore &store) mutable {
+        std::move(prepare), [user, create, hash, actor, model](EntityStore &store) mutable {
+            const EntityRef self{QString(W::Users), user.name};
+            if (auto s = create ? model->requireCreate(actor, QString(W::Users))
+                                : authorize(*model, actor, self, Permission::Update);
+                !s)
+                return ApiResponse::fromError(s.error());
+            if (!create && model->isAdministrator(user.name) && !model->isAdministrator(actor))
+                return ApiResponse::fromError(
+                    administratorsOnly(QStringLiteral("change an administrator")));
+            if (user.name == kAdministrator && !user.enabled)
+                return ApiResponse::fromError(
+                    makeError(ErrorCode::Conflict,
+                              QStringLiteral("The Administrator user cannot be disabled.")));
             user.modified = now();
             bool credentialsChanged = false;
             if (auto s = checkAuthSource(store, user); !s)
@@ -185,6 +254,8 @@ Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passw
             if (create) {
                 user.created = user.modified;
                 if (auto s = store.createUser(user, *hash); !s)
+                    return ApiResponse::fromError(s.error());
+                if (auto s = AccessStore(store.database()).setCreator(self, actor); !s)
                     return ApiResponse::fromError(s.error());
             } else {
                 auto existing = store.user(user.name);
@@ -209,6 +280,7 @@ Result<RoutePlan> users(const ApiRequest &request, const PasswordSettings &passw
             if (!stored)
                 return ApiResponse::fromError(stored.error());
             ApiResponse r = saved(EntityJson::toJson(*stored), create, W::Users, user.name);
+            r.accessChanges << AccessChange::entityChanged(self);
             if (credentialsChanged)
                 r.credentialsChanged << user.name;
             return r;
@@ -266,17 +338,14 @@ Result<RoutePlan> userAction(const ApiRequest &request, const QString &action)
                      }};
 }
 
-Result<RoutePlan> groups(const ApiRequest &request)
+Result<RoutePlan> groups(const ApiRequest &request, const Access::AccessModel &access)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
-    if (request.arguments.size() > 1 && request.arguments.at(1) == W::AdministratorsGroup &&
-        request.method == HttpMethod::Delete)
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("The Administrators group cannot be deleted."));
     if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
         return readOrDelete<Group>(
-            request, W::Groups, [](EntityStore &s) { return s.listGroups(); },
+            request, access, W::Groups,
+            [](EntityStore &s, const Access::ListFilter &f) { return s.listGroups(f); },
             [](EntityStore &s, const QString &n) { return s.group(n); },
             [](EntityStore &s, const QString &n) { return s.deleteGroup(n); });
     auto parsed = EntityJson::groupFromJson(withName(request));
@@ -285,40 +354,66 @@ Result<RoutePlan> groups(const ApiRequest &request)
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
-    if (parsed->name == W::AdministratorsGroup &&
-        !parsed->members.contains(GroupMember{MemberKind::User, kAdministrator}))
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("The Administrator user cannot leave the Administrators "
-                                        "group."));
     Group group = *parsed;
-    return RoutePlan{{}, [group, create](EntityStore &store) mutable {
-                         group.modified = now();
-                         if (create) {
-                             group.created = group.modified;
-                             if (auto s = store.createGroup(group); !s)
-                                 return ApiResponse::fromError(s.error());
-                         } else {
-                             auto existing = store.group(group.name);
-                             if (!existing)
-                                 return ApiResponse::fromError(existing.error());
-                             group.created = existing->created;
-                             if (auto s = store.updateGroup(group); !s)
-                                 return ApiResponse::fromError(s.error());
-                         }
-                         auto stored = store.group(group.name);
-                         if (!stored)
-                             return ApiResponse::fromError(stored.error());
-                         return saved(EntityJson::toJson(*stored), create, W::Groups, group.name);
-                     }};
+    const QString actor = request.user;
+    const Access::AccessModel *model = &access;
+    return RoutePlan{
+        {}, [group, create, actor, model](EntityStore &store) mutable {
+            const EntityRef self{QString(W::Groups), group.name};
+            if (auto s = create ? model->requireCreate(actor, QString(W::Groups))
+                                : authorize(*model, actor, self, Permission::Update);
+                !s)
+                return ApiResponse::fromError(s.error());
+            std::optional<Group> existing;
+            if (!create) {
+                auto found = store.group(group.name);
+                if (!found)
+                    return ApiResponse::fromError(found.error());
+                existing = *found;
+            }
+            // Members decide authorization: only administrators change them,
+            // and only they touch the Administrators group.
+            const bool membersChange =
+                create ? !group.members.isEmpty() : group.members != existing->members;
+            if (!model->isAdministrator(actor) &&
+                (membersChange || group.name == W::AdministratorsGroup))
+                return ApiResponse::fromError(
+                    administratorsOnly(QStringLiteral("change the members of a group")));
+            if (group.name == W::AdministratorsGroup &&
+                !group.members.contains(GroupMember{MemberKind::User, kAdministrator}))
+                return ApiResponse::fromError(makeError(
+                    ErrorCode::Conflict, QStringLiteral("The Administrator user cannot leave the "
+                                                        "Administrators group.")));
+            group.modified = now();
+            if (create) {
+                group.created = group.modified;
+                if (auto s = store.createGroup(group); !s)
+                    return ApiResponse::fromError(s.error());
+                if (auto s = AccessStore(store.database()).setCreator(self, actor); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                group.created = existing->created;
+                if (auto s = store.updateGroup(group); !s)
+                    return ApiResponse::fromError(s.error());
+            }
+            auto stored = store.group(group.name);
+            if (!stored)
+                return ApiResponse::fromError(stored.error());
+            ApiResponse r = saved(EntityJson::toJson(*stored), create, W::Groups, group.name);
+            r.accessChanges << AccessChange::entityChanged(self)
+                            << AccessChange::of(AccessChange::Kind::Principals);
+            return r;
+        }};
 }
 
-Result<RoutePlan> organizations(const ApiRequest &request)
+Result<RoutePlan> organizations(const ApiRequest &request, const Access::AccessModel &access)
 {
     if (auto rejected = rejectMethod(request))
         return *rejected;
     if (request.method == HttpMethod::Get || request.method == HttpMethod::Delete)
         return readOrDelete<Organization>(
-            request, W::Organizations, [](EntityStore &s) { return s.listOrganizations(); },
+            request, access, W::Organizations,
+            [](EntityStore &s, const Access::ListFilter &f) { return s.listOrganizations(f); },
             [](EntityStore &s, const QString &n) { return s.organization(n); },
             [](EntityStore &s, const QString &n) { return s.deleteOrganization(n); });
     auto parsed = EntityJson::organizationFromJson(withName(request));
@@ -328,11 +423,26 @@ Result<RoutePlan> organizations(const ApiRequest &request)
         return s.error();
     const bool create = request.method == HttpMethod::Post;
     Organization org = *parsed;
-    return RoutePlan{{}, [org, create](EntityStore &store) mutable {
+    const QString actor = request.user;
+    const Access::AccessModel *model = &access;
+    return RoutePlan{{}, [org, create, actor, model](EntityStore &store) mutable {
+                         const EntityRef self{QString(W::Organizations), org.name};
+                         // Organization trees decide visibility: administrators only.
+                         if (create && !model->isAdministrator(actor))
+                             return ApiResponse::fromError(
+                                 administratorsOnly(QStringLiteral("create an organization")));
+                         if (!create) {
+                             if (auto s = administratorsOnlyOn(
+                                     *model, actor, self, QStringLiteral("change an organization"));
+                                 !s)
+                                 return ApiResponse::fromError(s.error());
+                         }
                          org.modified = now();
                          if (create) {
                              org.created = org.modified;
                              if (auto s = store.createOrganization(org); !s)
+                                 return ApiResponse::fromError(s.error());
+                             if (auto s = AccessStore(store.database()).setCreator(self, actor); !s)
                                  return ApiResponse::fromError(s.error());
                          } else {
                              auto existing = store.organization(org.name);
@@ -342,7 +452,11 @@ Result<RoutePlan> organizations(const ApiRequest &request)
                              if (auto s = store.updateOrganization(org); !s)
                                  return ApiResponse::fromError(s.error());
                          }
-                         return saved(EntityJson::toJson(org), create, W::Organizations, org.name);
+                         ApiResponse r =
+                             saved(EntityJson::toJson(org), create, W::Organizations, org.name);
+                         r.accessChanges << AccessChange::entityChanged(self)
+                                         << AccessChange::of(AccessChange::Kind::Organizations);
+                         return r;
                      }};
 }
 

@@ -3,6 +3,7 @@
 #include "core/EntityJson.h"
 #include "core/Inheritance.h"
 #include "security/Vault.h"
+#include "storage/AccessStore.h"
 #include "storage/EntityStore.h"
 #include "wire/Wire.h"
 
@@ -11,43 +12,14 @@
 namespace Bulwark::Routes {
 
 namespace W = Wire;
+using Access::EntityRef;
+using Access::Permission;
 
 namespace {
 
 QDateTime now()
 {
     return QDateTime::currentDateTimeUtc();
-}
-
-// The Thing with its template chain's members merged in.
-Result<Thing> effectiveThing(EntityStore &store, const QString &name)
-{
-    auto thing = store.thing(name);
-    if (!thing)
-        return thing.error();
-    auto chain = store.templateChain(thing->templateName);
-    if (!chain)
-        return chain.error();
-    auto merged =
-        Inheritance::effective(QStringLiteral("Thing '%1'").arg(name), thing->definitions, *chain);
-    if (!merged)
-        return merged.error();
-    thing->definitions = *merged;
-    return thing;
-}
-
-Result<ThingTemplate> effectiveTemplate(EntityStore &store, const QString &name)
-{
-    auto chain = store.templateChain(name);
-    if (!chain)
-        return chain.error();
-    ThingTemplate t = chain->takeFirst();
-    auto merged = Inheritance::effective(QStringLiteral("ThingTemplate '%1'").arg(name),
-                                         t.definitions, *chain);
-    if (!merged)
-        return merged.error();
-    t.definitions = *merged;
-    return t;
 }
 
 // A new or changed Thing must not redeclare what its templates declare.
@@ -158,6 +130,59 @@ Result<QHash<QString, Definitions>> effectiveOfThings(EntityStore &store,
 
 } // namespace
 
+// The Thing with its template chain's members merged in.
+Result<Thing> effectiveThing(EntityStore &store, const QString &name)
+{
+    auto thing = store.thing(name);
+    if (!thing)
+        return thing.error();
+    auto chain = store.templateChain(thing->templateName);
+    if (!chain)
+        return chain.error();
+    auto merged =
+        Inheritance::effective(QStringLiteral("Thing '%1'").arg(name), thing->definitions, *chain);
+    if (!merged)
+        return merged.error();
+    thing->definitions = *merged;
+    return thing;
+}
+
+Result<ThingTemplate> effectiveTemplate(EntityStore &store, const QString &name)
+{
+    auto chain = store.templateChain(name);
+    if (!chain)
+        return chain.error();
+    ThingTemplate t = chain->takeFirst();
+    auto merged = Inheritance::effective(QStringLiteral("ThingTemplate '%1'").arg(name),
+                                         t.definitions, *chain);
+    if (!merged)
+        return merged.error();
+    t.definitions = *merged;
+    return t;
+}
+
+Status authorize(const Access::AccessModel &access, const QString &user, const EntityRef &ref,
+                 Permission permission, const QString &member)
+{
+    return access.require(user, ref, permission, member);
+}
+
+Error administratorsOnly(const QString &what)
+{
+    return makeError(ErrorCode::Forbidden,
+                     QStringLiteral("Only members of the Administrators group may %1.").arg(what));
+}
+
+Status administratorsOnlyOn(const Access::AccessModel &access, const QString &user,
+                            const EntityRef &ref, const QString &what)
+{
+    if (!access.isVisible(user, ref))
+        return Access::notFound(ref);
+    if (!access.isAdministrator(user))
+        return administratorsOnly(what);
+    return {};
+}
+
 RoutePlan methodNotAllowed(const ApiRequest &request, const char *allowed)
 {
     ApiResponse response = ApiResponse::fromError(makeError(
@@ -191,19 +216,26 @@ Status checkNameMatches(const ApiRequest &request, const QString &bodyName)
     return {};
 }
 
-Result<RoutePlan> things(const ApiRequest &request)
+Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &access)
 {
     const bool item = request.arguments.size() > 1;
     const QString name = item ? request.arguments.at(1) : QString();
+    const QString user = request.user;
+    const Access::AccessModel *model = &access;
+    const EntityRef ref{QString(W::Things), name};
     if (!item) {
         if (request.method == HttpMethod::Get) {
-            return RoutePlan{{}, [](EntityStore &store) {
-                                 auto list = store.listThings();
+            return RoutePlan{{}, [user, model](EntityStore &store) {
+                                 auto list =
+                                     store.listThings(model->listFilter(user, QString(W::Things)));
                                  if (!list)
                                      return ApiResponse::fromError(list.error());
                                  QJsonArray items;
-                                 for (const Thing &t : *list)
-                                     items.append(EntityJson::summaryJson(t));
+                                 for (const Thing &t : *list) {
+                                     if (model->check(user, {QString(W::Things), t.name},
+                                                      Permission::Read) == Access::Answer::Allow)
+                                         items.append(EntityJson::summaryJson(t));
+                                 }
                                  return ApiResponse::json({{W::Items, items}});
                              }};
         }
@@ -211,18 +243,23 @@ Result<RoutePlan> things(const ApiRequest &request)
             return methodNotAllowed(request, "GET, POST");
     }
     if (item && request.method == HttpMethod::Get) {
-        return RoutePlan{{}, [name](EntityStore &store) {
+        return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
+                             if (auto s = authorize(*model, user, ref, Permission::Read); !s)
+                                 return ApiResponse::fromError(s.error());
                              auto t = effectiveThing(store, name);
                              return t ? ApiResponse::json(EntityJson::toJson(*t))
                                       : ApiResponse::fromError(t.error());
                          }};
     }
     if (item && request.method == HttpMethod::Delete) {
-        return RoutePlan{{}, [name](EntityStore &store) {
+        return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
+                             if (auto s = authorize(*model, user, ref, Permission::Delete); !s)
+                                 return ApiResponse::fromError(s.error());
                              if (auto s = store.deleteThing(name); !s)
                                  return ApiResponse::fromError(s.error());
                              ApiResponse r = ApiResponse::noContent();
                              r.events << entityEvent(W::EventEntityDeleted, W::Things, name);
+                             r.accessChanges << AccessChange::entityRemoved(ref);
                              return r;
                          }};
     }
@@ -239,13 +276,31 @@ Result<RoutePlan> things(const ApiRequest &request)
     const bool create = request.method == HttpMethod::Post;
     Thing thing = *parsed;
     return RoutePlan{
-        {}, [thing, create](EntityStore &store) mutable {
+        {}, [thing, create, user, model](EntityStore &store) mutable {
+            const EntityRef self{QString(W::Things), thing.name};
+            if (create) {
+                // "Create Things from T" (or any Thing), and T must be visible.
+                if (auto s = model->requireCreate(user, QString(W::Things), thing.templateName); !s)
+                    return ApiResponse::fromError(s.error());
+            } else {
+                if (auto s = authorize(*model, user, self, Permission::Update); !s)
+                    return ApiResponse::fromError(s.error());
+                // A new template needs the Create answer for it, so that a
+                // restricted template cannot be escaped by a PUT.
+                if (thing.templateName != model->facts(self).templateName) {
+                    if (auto s = model->requireCreate(user, QString(W::Things), thing.templateName);
+                        !s)
+                        return ApiResponse::fromError(s.error());
+                }
+            }
             if (auto s = checkThingDefinitions(store, thing); !s)
                 return ApiResponse::fromError(s.error());
             thing.modified = now();
             if (create) {
                 thing.created = thing.modified;
                 if (auto s = store.createThing(thing); !s)
+                    return ApiResponse::fromError(s.error());
+                if (auto s = AccessStore(store.database()).setCreator(self, user); !s)
                     return ApiResponse::fromError(s.error());
             } else {
                 auto existing = effectiveThing(store, thing.name);
@@ -271,21 +326,29 @@ Result<RoutePlan> things(const ApiRequest &request)
                     {QByteArray("Location"), QByteArray("/api/Things/" + thing.name.toUtf8())});
             r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
                                     W::Things, thing.name);
+            r.accessChanges << AccessChange::entityChanged(self);
             return r;
         }};
 }
 
-Result<RoutePlan> thingTemplates(const ApiRequest &request)
+Result<RoutePlan> thingTemplates(const ApiRequest &request, const Access::AccessModel &access)
 {
     const bool item = request.arguments.size() > 1;
     const QString name = item ? request.arguments.at(1) : QString();
+    const QString user = request.user;
+    const Access::AccessModel *model = &access;
+    const EntityRef ref{QString(W::ThingTemplates), name};
     if (!item && request.method == HttpMethod::Get) {
-        return RoutePlan{{}, [](EntityStore &store) {
-                             auto list = store.listTemplates();
+        return RoutePlan{{}, [user, model](EntityStore &store) {
+                             auto list = store.listTemplates(
+                                 model->listFilter(user, QString(W::ThingTemplates)));
                              if (!list)
                                  return ApiResponse::fromError(list.error());
                              QJsonArray items;
                              for (const ThingTemplate &t : *list) {
+                                 if (model->check(user, {QString(W::ThingTemplates), t.name},
+                                                  Permission::Read) != Access::Answer::Allow)
+                                     continue;
                                  QJsonObject o = EntityJson::toJson(t);
                                  o.remove(W::Properties);
                                  o.remove(W::Services);
@@ -296,19 +359,24 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
                          }};
     }
     if (item && request.method == HttpMethod::Get) {
-        return RoutePlan{{}, [name](EntityStore &store) {
+        return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
+                             if (auto s = authorize(*model, user, ref, Permission::Read); !s)
+                                 return ApiResponse::fromError(s.error());
                              auto t = effectiveTemplate(store, name);
                              return t ? ApiResponse::json(EntityJson::toJson(*t))
                                       : ApiResponse::fromError(t.error());
                          }};
     }
     if (item && request.method == HttpMethod::Delete) {
-        return RoutePlan{{}, [name](EntityStore &store) {
+        return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
+                             if (auto s = authorize(*model, user, ref, Permission::Delete); !s)
+                                 return ApiResponse::fromError(s.error());
                              if (auto s = store.deleteTemplate(name); !s)
                                  return ApiResponse::fromError(s.error());
                              ApiResponse r = ApiResponse::noContent();
                              r.events
                                  << entityEvent(W::EventEntityDeleted, W::ThingTemplates, name);
+                             r.accessChanges << AccessChange::entityRemoved(ref);
                              return r;
                          }};
     }
@@ -324,7 +392,16 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
         return s.error();
     ThingTemplate t = *parsed;
     return RoutePlan{
-        {}, [t, create](EntityStore &store) mutable {
+        {}, [t, create, user, model](EntityStore &store) mutable {
+            const EntityRef self{QString(W::ThingTemplates), t.name};
+            if (auto s = create ? model->requireCreate(user, QString(W::ThingTemplates))
+                                : authorize(*model, user, self, Permission::Update);
+                !s)
+                return ApiResponse::fromError(s.error());
+            // A template can only derive from a template its author can see.
+            const EntityRef base{QString(W::ThingTemplates), t.baseTemplate};
+            if (!t.baseTemplate.isEmpty() && !model->isVisible(user, base))
+                return ApiResponse::fromError(Access::notFound(base));
             t.modified = now();
             if (create) {
                 t.created = t.modified;
@@ -336,6 +413,8 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
                 if (!merged)
                     return ApiResponse::fromError(merged.error());
                 if (auto s = store.createTemplate(t); !s)
+                    return ApiResponse::fromError(s.error());
+                if (auto s = AccessStore(store.database()).setCreator(self, user); !s)
                     return ApiResponse::fromError(s.error());
             } else {
                 auto existing = store.thingTemplate(t.name);
@@ -372,46 +451,67 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request)
                     {QByteArray("Location"), QByteArray("/api/ThingTemplates/" + t.name.toUtf8())});
             r.events << entityEvent(create ? W::EventEntityCreated : W::EventEntityUpdated,
                                     W::ThingTemplates, t.name);
+            r.accessChanges << AccessChange::entityChanged(self);
             return r;
         }};
 }
 
-Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
+Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
+                                  const Access::AccessModel &access)
 {
     const QString thingName = request.arguments.at(0);
+    const QString user = request.user;
+    const Access::AccessModel *model = &access;
+    const EntityRef ref{QString(W::Things), thingName};
     if (request.arguments.size() == 1) {
         if (request.method != HttpMethod::Get)
             return methodNotAllowed(request, "GET");
-        return RoutePlan{{}, [thingName](EntityStore &store) {
-                             auto thing = effectiveThing(store, thingName);
-                             if (!thing)
-                                 return ApiResponse::fromError(thing.error());
-                             auto values = store.propertyValues(thingName);
-                             if (!values)
-                                 return ApiResponse::fromError(values.error());
-                             QJsonObject map;
-                             QJsonArray items;
-                             for (const auto &p : thing->definitions.properties) {
-                                 const auto stored = values->constFind(p.name);
-                                 const bool hasValue = stored != values->cend();
-                                 const bool isSet = hasValue && !stored->value.isNull();
-                                 const bool secret = p.baseType == BaseType::Password;
-                                 QJsonValue value = hasValue ? stored->value : p.defaultValue;
-                                 if (secret)
-                                     value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
-                                 map.insert(p.name, value);
-                                 QJsonObject o{{W::Name, p.name},
-                                               {W::BaseType, BaseTypes::name(p.baseType)},
-                                               {W::Value, value},
-                                               {W::Time, hasValue
-                                                             ? EntityJson::timestamp(stored->time)
-                                                             : QString()}};
-                                 if (secret)
-                                     o.insert(W::IsSet, isSet);
-                                 items.append(o);
-                             }
-                             return ApiResponse::json({{W::Values, map}, {W::Items, items}});
-                         }};
+        return RoutePlan{
+            {}, [thingName, user, model, ref](EntityStore &store) {
+                if (!model->isVisible(user, ref))
+                    return ApiResponse::fromError(Access::notFound(ref));
+                auto thing = effectiveThing(store, thingName);
+                if (!thing)
+                    return ApiResponse::fromError(thing.error());
+                // Each property the user may read; none at all is a denial.
+                QList<PropertyDefinition> readable;
+                for (const auto &p : thing->definitions.properties) {
+                    if (model->check(user, ref, Permission::PropertyRead, p.name) ==
+                        Access::Answer::Allow)
+                        readable.append(p);
+                }
+                if (readable.isEmpty() && !thing->definitions.properties.isEmpty())
+                    return ApiResponse::fromError(
+                        makeError(ErrorCode::Forbidden,
+                                  QStringLiteral("You may not read the properties of Thing "
+                                                 "'%1' (PropertyRead).")
+                                      .arg(thingName)));
+                thing->definitions.properties = readable;
+                auto values = store.propertyValues(thingName);
+                if (!values)
+                    return ApiResponse::fromError(values.error());
+                QJsonObject map;
+                QJsonArray items;
+                for (const auto &p : thing->definitions.properties) {
+                    const auto stored = values->constFind(p.name);
+                    const bool hasValue = stored != values->cend();
+                    const bool isSet = hasValue && !stored->value.isNull();
+                    const bool secret = p.baseType == BaseType::Password;
+                    QJsonValue value = hasValue ? stored->value : p.defaultValue;
+                    if (secret)
+                        value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
+                    map.insert(p.name, value);
+                    QJsonObject o{
+                        {W::Name, p.name},
+                        {W::BaseType, BaseTypes::name(p.baseType)},
+                        {W::Value, value},
+                        {W::Time, hasValue ? EntityJson::timestamp(stored->time) : QString()}};
+                    if (secret)
+                        o.insert(W::IsSet, isSet);
+                    items.append(o);
+                }
+                return ApiResponse::json({{W::Values, map}, {W::Items, items}});
+            }};
     }
 
     const QString property = request.arguments.at(1);
@@ -432,7 +532,10 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
     }
     const Vault *vaultPtr = &vault;
     return RoutePlan{
-        {}, [thingName, property, write, incoming, vaultPtr](EntityStore &store) {
+        {}, [thingName, property, write, incoming, vaultPtr, user, model, ref](EntityStore &store) {
+            // Visibility, then the member, then the rules.
+            if (!model->isVisible(user, ref))
+                return ApiResponse::fromError(Access::notFound(ref));
             auto thing = effectiveThing(store, thingName);
             if (!thing)
                 return ApiResponse::fromError(thing.error());
@@ -441,6 +544,11 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault)
                 return ApiResponse::fromError(makeError(
                     ErrorCode::NotFound,
                     QStringLiteral("Thing '%1' has no property '%2'.").arg(thingName, property)));
+            if (auto s = authorize(*model, user, ref,
+                                   write ? Permission::PropertyWrite : Permission::PropertyRead,
+                                   property);
+                !s)
+                return ApiResponse::fromError(s.error());
             const bool secret = p->baseType == BaseType::Password;
             PropertyValue value;
             if (write) {

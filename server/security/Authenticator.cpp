@@ -620,8 +620,10 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 check->done(rejected());
                 return;
             }
-            if (outcome.administrators)
+            if (outcome.administrators) {
                 setAdministrators(*outcome.administrators);
+                Q_EMIT userProvisioned(check->user);
+            }
             if (!check->provisionedFrom.isEmpty())
                 qCInfo(lcAuth).noquote()
                     << "Created user" << check->user << "from directory" << check->provisionedFrom;

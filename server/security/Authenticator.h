@@ -121,6 +121,8 @@ Q_SIGNALS:
     void sessionEnded(const QByteArray &token);
     void appKeyEnded(const QString &name);
     void administratorsChanged();
+    // Just-in-time provisioning made user and put it into groups.
+    void userProvisioned(const QString &user);
     // Now and then: live connections check that what they signed in with
     // has not expired (a session's lifetime, an app key's expiry).
     void expiryCheck();

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkCookie>
 #include <QTest>
@@ -577,14 +578,28 @@ void TestSessions::nonAdministratorSession()
     QCOMPARE(self.json().value("name"_L1).toString(), u"gina"_s);
     QVERIFY(!self.json().contains("password"_L1));
 
+    // Default deny: nothing is granted, so lists show only what is one's own,
+    // and someone else's user does not exist for gina.
     const Answer things = m_server->request(Request("GET", u"/api/Things"_s).withBearer(token));
-    QCOMPARE(things.status, 403);
-    QCOMPARE(things.errorCode(), u"forbidden"_s);
+    QCOMPARE(things.status, 200);
+    QVERIFY(things.json().value("items"_L1).toArray().isEmpty());
     const Answer users = m_server->request(Request("GET", u"/api/Users"_s).withBearer(token));
-    QCOMPARE(users.status, 403);
+    QCOMPARE(users.status, 200);
+    const QJsonArray listed = users.json().value("items"_L1).toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.at(0).toObject().value("name"_L1).toString(), u"gina"_s);
     const Answer otherUser =
         m_server->request(Request("GET", u"/api/Users/Administrator"_s).withBearer(token));
-    QCOMPARE(otherUser.status, 403);
+    QCOMPARE(otherUser.status, 404);
+    const Answer missing =
+        m_server->request(Request("GET", u"/api/Users/NoSuchUser"_s).withBearer(token));
+    QCOMPARE(otherUser.json().value("error"_L1).toObject().value("message"_L1).toString(),
+             missing.json()
+                 .value("error"_L1)
+                 .toObject()
+                 .value("message"_L1)
+                 .toString()
+                 .replace(u"NoSuchUser"_s, u"Administrator"_s));
     // Reading oneself is not writing oneself.
     const Answer promote = m_server->request(
         Request("PUT", u"/api/Users/gina"_s, jsonBody({{"enabled"_L1, true}}), "application/json")
