@@ -16,6 +16,20 @@ inline constexpr auto Users = "Users"_L1;
 inline constexpr auto Groups = "Groups"_L1;
 inline constexpr auto Organizations = "Organizations"_L1;
 
+// Authorization paths (docs/rest-api.md, "Permissions and visibility")
+inline constexpr auto CollectionsPseudo = "Collections"_L1;     // /api/Collections/{c}/Permissions
+inline constexpr auto PermissionsCollection = "Permissions"_L1; // /api/Permissions/explain
+inline constexpr auto ExplainQuery = "explain"_L1;
+inline constexpr auto EffectiveQuery = "effective"_L1;
+inline constexpr auto PermissionsPart = "Permissions"_L1;
+inline constexpr auto InstancePermissionsPart = "InstancePermissions"_L1;
+inline constexpr auto VisibilityPart = "Visibility"_L1;
+inline constexpr auto InstanceVisibilityPart = "InstanceVisibility"_L1;
+inline constexpr auto SecurityPart = "Security"_L1;
+inline constexpr auto UnitsPart = "Units"_L1;
+inline constexpr auto MembersPart = "Members"_L1;
+inline constexpr auto VisiblePart = "Visible"_L1;
+
 // Built-in principals
 inline constexpr auto AdministratorUser = "Administrator"_L1;
 inline constexpr auto AdministratorsGroup = "Administrators"_L1;
@@ -156,5 +170,40 @@ inline constexpr auto UnlockAction = "Unlock"_L1;
 inline constexpr auto EndSessionsAction = "EndSessions"_L1;
 inline constexpr auto WasLocked = "wasLocked"_L1;
 // end of sign-in and sessions
+
+// Authorization bodies (rules, visibility, security export/import, units,
+// explain/effective); the paths are above. Also name, type, members, units,
+// version, items, user.
+inline constexpr auto AccessHolder = "holder"_L1;
+inline constexpr auto AccessLevel = "level"_L1;
+inline constexpr auto AccessRules = "rules"_L1;
+inline constexpr auto AccessPrincipal = "principal"_L1;
+inline constexpr auto AccessPermission = "permission"_L1;
+inline constexpr auto AccessPermissions = "permissions"_L1;
+inline constexpr auto AccessEffect = "effect"_L1;
+inline constexpr auto AccessMember = "member"_L1;
+inline constexpr auto AccessKind = "kind"_L1;
+inline constexpr auto AccessEntity = "entity"_L1;
+inline constexpr auto AccessGroup = "group"_L1;
+inline constexpr auto AccessUnit = "unit"_L1;
+inline constexpr auto AccessOrganization = "organization"_L1;
+inline constexpr auto AccessGrantedOn = "grantedOn"_L1;
+inline constexpr auto AccessVisibility = "visibility"_L1;
+inline constexpr auto AccessDecision = "decision"_L1;
+inline constexpr auto AccessResolution = "resolution"_L1;
+inline constexpr auto AccessFormat = "format"_L1;
+inline constexpr auto AccessSecurityFormat = "bulwark-security/1"_L1;
+inline constexpr auto AccessInstanceRules = "instanceRules"_L1;
+inline constexpr auto AccessInstanceVisibility = "instanceVisibility"_L1;
+inline constexpr auto AccessPrincipals = "principals"_L1;
+inline constexpr auto AccessApplied = "applied"_L1;
+inline constexpr auto AccessSkipped = "skipped"_L1;
+inline constexpr auto AccessGrants = "grants"_L1;
+inline constexpr auto AccessMissing = "missing"_L1;
+inline constexpr auto AccessMissingReferences = "missing-references"_L1; // the 409's code
+inline constexpr auto AccessSkipMissing = "skipMissing"_L1;              // query of an import
+inline constexpr auto EventPermissionsChanged = "permissionsChanged"_L1;
+inline constexpr auto EventVisibilityChanged = "visibilityChanged"_L1;
+// end of authorization bodies
 
 } // namespace Bulwark::Wire
