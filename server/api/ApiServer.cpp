@@ -19,6 +19,7 @@
 
 #include <QElapsedTimer>
 #include <QHttpServerRouterRule>
+#include <QJsonArray>
 #include <QJsonParseError>
 #include <QLoggingCategory>
 #include <QMetaEnum>
@@ -612,6 +613,12 @@ AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
     const QString entity = req.path.mid(W::ApiPrefix.size());
     r.entity = entity.left(512);
     r.category = auditCategory(entity.section(u'/', 0, 0));
+    // Changes of rules and visibility are their own category, whatever holds them.
+    const QString part = entity.section(u'/', 2, 2);
+    if (entity.startsWith(W::CollectionsPseudo + u'/') || part == W::PermissionsPart ||
+        part == W::InstancePermissionsPart || part == W::VisibilityPart ||
+        part == W::InstanceVisibilityPart || part == W::SecurityPart)
+        r.category = QString(Audit::Permission);
     if (entity.startsWith(u"auth/")) {
         // Sign-in endpoints act on the signed-in user.
         r.entity = u"Users/"_s + req.user;
@@ -642,6 +649,10 @@ AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
         const QJsonObject error = response.body.object().value(W::Error).toObject();
         details.insert(QStringLiteral("error"), error.value(W::Code));
     }
+    // An import that left out rules or grants says which, in the record.
+    const QJsonValue skipped = response.body.object().value(W::AccessSkipped);
+    if (skipped.isArray() && !skipped.toArray().isEmpty())
+        details.insert(W::AccessSkipped, skipped);
     r.details = details;
     return r;
 }

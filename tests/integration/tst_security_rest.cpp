@@ -714,6 +714,13 @@ void TestSecurityRest::importWithMissingReferences()
     const QJsonObject after = m_server->get(path).json();
     QCOMPARE(after.value("rules"_L1).toArray(), QJsonArray{rule(u"User"_s, u"alice"_s, u"Read"_s)});
     QCOMPARE(strings(after.value("visibility"_L1)), QStringList{u"Acme/Line1"_s});
+    // The audit record of the import says what it left out.
+    const QString entity = path.mid(QStringLiteral("/api/").size());
+    const Answer audited = m_server->get(u"/api/Audit?entity="_s + entity + u"&limit=1"_s);
+    QCOMPARE(audited.status, 200);
+    const QJsonObject record = audited.json().value("items"_L1).toArray().at(0).toObject();
+    QCOMPARE(record.value("details"_L1).toObject().value("skipped"_L1).toArray(),
+             skipped.json().value("skipped"_L1).toArray());
     QCOMPARE(m_server->put(path + u"?skipMissing=maybe"_s, document).status, 400);
 }
 
