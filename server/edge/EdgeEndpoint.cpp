@@ -1,6 +1,10 @@
 #include "EdgeEndpoint.h"
 
+#include "security/Access.h"
 #include "security/Authenticator.h"
+#include "wire/Wire.h"
+
+#include <QJsonArray>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,9 +19,11 @@ namespace Bulwark {
 
 using namespace Qt::StringLiterals;
 
-EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, int authTimeoutMs, QObject *parent)
+EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access,
+                           int authTimeoutMs, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
+    , m_access(access)
     , m_authTimeoutMs(authTimeoutMs)
 {
     // A changed password, a disabled or deleted user: their sessions end.
@@ -150,6 +156,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
             }
             s->user = identity->user;
             s->appKey = identity->appKey;
+            s->checkedGeneration = m_access.generation();
             s->expires = identity->expires;
             s->authDeadline->stop();
             qCInfo(lcEdge) << "Edge session of" << identity->user << "from"
@@ -167,12 +174,99 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         return;
     }
 
+    // A change of rules, memberships or visibility since the last message
+    // applies before this one is handled.
+    recheckBindings(socket, *session);
     if (type == u"ping") {
         reply(socket, id, {{"pong"_L1, true}});
         return;
     }
+    if (type == u"bind" || type == u"unbind") {
+        bind(socket, *session, id, message, type == u"unbind");
+        return;
+    }
     replyError(socket, id, u"unsupported"_s,
                u"Message type '%1' is not supported by protocol version 0."_s.arg(type.left(64)));
+}
+
+void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &id,
+                        const QJsonObject &message, bool unbind)
+{
+    const QJsonValue things = message.value("things"_L1);
+    const QJsonArray names = things.toArray();
+    if (!things.isArray() || names.isEmpty() ||
+        std::any_of(names.cbegin(), names.cend(),
+                    [](const QJsonValue &v) { return !v.isString() || v.toString().isEmpty(); })) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"Name the Things as {\"type\":\"%1\",\"things\":[\"Boiler1\",…]}."_s.arg(
+                       unbind ? u"unbind"_s : u"bind"_s));
+        return;
+    }
+    if (!unbind && session.bound.size() + names.size() > MaximumBoundThings) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"A session speaks for at most %1 Things; it has %2 bound. Open another "
+                   "session for more."_s.arg(MaximumBoundThings)
+                       .arg(session.bound.size()));
+        return;
+    }
+    // Each Thing is answered on its own: a device binding several learns
+    // which failed and why, in the same words as the REST API (an invisible
+    // Thing is not-found, exactly like one that does not exist).
+    QJsonArray results;
+    for (const QJsonValue &value : names) {
+        const QString name = value.toString();
+        QJsonObject result{{"thing"_L1, name}};
+        if (unbind) {
+            result.insert("bound"_L1, false);
+            session.bound.removeAll(name);
+            results.append(result);
+            continue;
+        }
+        const Access::EntityRef ref{QString(Wire::Things), name};
+        const Status allowed = m_access.require(session.user, ref, Access::Permission::Read);
+        if (!allowed) {
+            result.insert("bound"_L1, false);
+            result.insert("error"_L1,
+                          QJsonObject{{"code"_L1, allowed.error().code == ErrorCode::NotFound
+                                                      ? u"not-found"_s
+                                                      : u"forbidden"_s},
+                                      {"message"_L1, allowed.error().message}});
+        } else {
+            result.insert("bound"_L1, true);
+            if (!session.bound.contains(name))
+                session.bound.append(name);
+        }
+        results.append(result);
+    }
+    reply(socket, id,
+          {{"things"_L1, results}, {"bound"_L1, QJsonArray::fromStringList(session.bound)}});
+}
+
+void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
+{
+    const quint64 generation = m_access.generation();
+    if (generation == session.checkedGeneration)
+        return;
+    session.checkedGeneration = generation;
+    const QStringList bound = session.bound;
+    for (const QString &name : bound) {
+        const Access::EntityRef ref{QString(Wire::Things), name};
+        const Status allowed = m_access.require(session.user, ref, Access::Permission::Read);
+        if (allowed)
+            continue;
+        session.bound.removeAll(name);
+        qCInfo(lcEdge).noquote() << "Unbound" << name << "from the edge session of" << session.user
+                                 << "after an authorization change";
+        const QJsonObject notice{
+            {"type"_L1, "unbound"_L1},
+            {"thing"_L1, name},
+            {"error"_L1,
+             QJsonObject{{"code"_L1, allowed.error().code == ErrorCode::NotFound ? u"not-found"_s
+                                                                                 : u"forbidden"_s},
+                         {"message"_L1, allowed.error().message}}}};
+        socket->sendTextMessage(
+            QString::fromUtf8(QJsonDocument(notice).toJson(QJsonDocument::Compact)));
+    }
 }
 
 void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)

@@ -103,6 +103,7 @@ private slots:
     void plainGetOnWebSocketPathsIs426_data();
     void plainGetOnWebSocketPathsIs426();
     void edgeAuthAndPing();
+    void edgeBindFollowsAuthorization();
     void edgeWrongPasswordIsClosed();
     void edgeMessageBeforeAuthIsClosed();
     void edgeBinaryBeforeAuthIsClosed();
@@ -325,6 +326,99 @@ void TestWebSockets::edgeAuthAndPing()
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
     client.socket().close();
     QVERIFY(client.waitForDisconnected());
+}
+
+void TestWebSockets::edgeBindFollowsAuthorization()
+{
+    const QString password = u"maple-harbor-quartz-41"_s;
+    QCOMPARE(
+        m_server->post(u"/api/Users"_s, {{"name"_L1, "meter-gw"_L1}, {"password"_L1, password}})
+            .status,
+        201);
+    QCOMPARE(m_server->post(u"/api/Things"_s, {{"name"_L1, "Meter1"_L1}}).status, 201);
+    const QJsonArray units{QJsonObject{{"name"_L1, "Site"_L1}, {"parent"_L1, "Field"_L1}}};
+    QCOMPARE(m_server->post(u"/api/Organizations"_s, {{"name"_L1, "Field"_L1}, {"units"_L1, units}})
+                 .status,
+             201);
+    const QJsonArray gateway{QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, "meter-gw"_L1}}};
+    QCOMPARE(
+        m_server->put(u"/api/Organizations/Field/Units/Site/Members"_s, {{"members"_L1, gateway}})
+            .status,
+        200);
+
+    Client edge(m_server->sslConfiguration());
+    QVERIFY(edge.open(edgeRequest()));
+    edge.send({{"id"_L1, 1},
+               {"type"_L1, "auth"_L1},
+               {"user"_L1, "meter-gw"_L1},
+               {"password"_L1, password}});
+    QVERIFY(edge.waitForMessages(1));
+    QCOMPARE(edge.messages().at(0).value("type"_L1).toString(), u"result"_s);
+    const auto bind = [&](int id, const QString &thing) {
+        edge.send({{"id"_L1, id}, {"type"_L1, "bind"_L1}, {"things"_L1, QJsonArray{thing}}});
+    };
+    const auto lastOutcome = [&]() {
+        return edge.messages().last()["result"_L1]["things"_L1].toArray().at(0).toObject();
+    };
+
+    // Invisible: the same answer as for a Thing that does not exist.
+    edge.send({{"id"_L1, 2},
+               {"type"_L1, "bind"_L1},
+               {"things"_L1, QJsonArray{u"Meter1"_s, u"NoSuchMeter"_s}}});
+    QVERIFY(edge.waitForMessages(2));
+    const QJsonArray both = edge.messages().at(1)["result"_L1]["things"_L1].toArray();
+    QCOMPARE(both.size(), 2);
+    QCOMPARE(both.at(0)["bound"_L1].toBool(true), false);
+    QCOMPARE(both.at(0)["error"_L1]["code"_L1].toString(), u"not-found"_s);
+    QCOMPARE(
+        both.at(0)["error"_L1]["message"_L1].toString(),
+        both.at(1)["error"_L1]["message"_L1].toString().replace(u"NoSuchMeter"_s, u"Meter1"_s));
+
+    // Visible, but no rule allows Read: forbidden.
+    QCOMPARE(
+        m_server
+            ->put(u"/api/Things/Meter1/Visibility"_s, {{"units"_L1, QJsonArray{u"Field/Site"_s}}})
+            .status,
+        200);
+    bind(3, u"Meter1"_s);
+    QVERIFY(edge.waitForMessages(3));
+    QCOMPARE(lastOutcome()["error"_L1]["code"_L1].toString(), u"forbidden"_s);
+
+    // Read allowed: bound.
+    const auto rule = [](const char *effect) {
+        return QJsonObject{
+            {"rules"_L1,
+             QJsonArray{QJsonObject{
+                 {"principal"_L1, QJsonObject{{"type"_L1, "User"_L1}, {"name"_L1, "meter-gw"_L1}}},
+                 {"permission"_L1, "Read"_L1},
+                 {"effect"_L1, QLatin1StringView(effect)}}}}};
+    };
+    QCOMPARE(m_server->put(u"/api/Things/Meter1/Permissions"_s, rule("Allow")).status, 200);
+    bind(4, u"Meter1"_s);
+    QVERIFY(edge.waitForMessages(4));
+    QCOMPARE(lastOutcome()["bound"_L1].toBool(), true);
+    QCOMPARE(edge.messages().last()["result"_L1]["bound"_L1].toArray(), QJsonArray{u"Meter1"_s});
+
+    // A Deny applies at the device's next message: it is told before its answer.
+    QCOMPARE(m_server->put(u"/api/Things/Meter1/Permissions"_s, rule("Deny")).status, 200);
+    edge.send({{"id"_L1, 5}, {"type"_L1, "ping"_L1}});
+    QVERIFY(edge.waitForMessages(6));
+    const QJsonObject notice = edge.messages().at(4);
+    QCOMPARE(notice["type"_L1].toString(), u"unbound"_s);
+    QCOMPARE(notice["thing"_L1].toString(), u"Meter1"_s);
+    QCOMPARE(notice["error"_L1]["code"_L1].toString(), u"forbidden"_s);
+    QCOMPARE(edge.messages().at(5)["result"_L1]["pong"_L1].toBool(), true);
+
+    // Malformed binds are answered, not fatal.
+    edge.send({{"id"_L1, 6}, {"type"_L1, "bind"_L1}, {"things"_L1, "Meter1"_L1}});
+    QVERIFY(edge.waitForMessages(7));
+    QCOMPARE(edge.messages().at(6)["error"_L1]["code"_L1].toString(), u"bad-request"_s);
+    QCOMPARE(edge.socket().state(), QAbstractSocket::ConnectedState);
+    edge.socket().close();
+    QVERIFY(edge.waitForDisconnected());
+    QCOMPARE(m_server->remove(u"/api/Things/Meter1"_s).status, 204);
+    QCOMPARE(m_server->remove(u"/api/Organizations/Field"_s).status, 204);
+    QCOMPARE(m_server->remove(u"/api/Users/meter-gw"_s).status, 204);
 }
 
 void TestWebSockets::edgeWrongPasswordIsClosed()
