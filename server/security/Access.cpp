@@ -1,14 +1,19 @@
 // AccessModel: the authorization model of docs/security-model.md
-// ("Authorization model") held in memory, and its resolver.
+// ("Authorization model") held in memory, and its resolver. The vocabulary
+// and the words of explanations are in AccessText.cpp.
 //
 // The state is the snapshot as given plus indexes derived from it when it
 // changes (who contains whom, unit children, rules bucketed by permission,
-// template chains). What depends on the asking user (its groups, the units it
-// is a member of and the units whose grants it sees) is worked out once per
-// user and remembered beside check()'s answers until the next change.
+// template chains, and per entity everything of its own a decision reads).
+// What depends on the asking user (its groups, the units it is a member of
+// and the units whose grants it sees) is worked out once per user and
+// remembered beside check()'s answers until the next change.
+//
+// Locking: every public method takes m_lock once (shared for a question,
+// exclusive for a change) and so never calls another public method while
+// holding it.
 #include "Access.h"
-
-#include <QJsonArray>
+#include "AccessText_p.h"
 
 #include <algorithm>
 #include <array>
@@ -17,12 +22,10 @@
 
 namespace Bulwark::Access {
 
+using namespace Text;
+
 namespace {
 
-const QString ThingsCollection = QStringLiteral("Things");
-const QString TemplatesCollection = QStringLiteral("ThingTemplates");
-const QString UsersCollection = QStringLiteral("Users");
-const QString AdministratorsGroup = QStringLiteral("Administrators");
 const QString NoMember;
 
 constexpr qsizetype TombstoneLimit = 10'000;
@@ -30,83 +33,64 @@ constexpr qsizetype MemoLimit = 1'000'000;
 constexpr qsizetype UserCacheLimit = 100'000;
 
 using RuleBuckets = std::array<QList<Rule>, PermissionCount>; // indexed by Permission
+using SharedRules = std::shared_ptr<const RuleBuckets>;
 using Level = ResolutionExplanation::Level;
 using Through = VisibilityExplanation::Through;
 
-RuleBuckets bucketed(const QList<Rule> &rules)
+SharedRules bucketed(const QList<Rule> &rules)
 {
-    RuleBuckets buckets;
+    if (rules.isEmpty())
+        return {};
+    auto buckets = std::make_shared<RuleBuckets>();
     for (const Rule &rule : rules)
-        buckets[size_t(rule.permission)].append(rule);
+        (*buckets)[size_t(rule.permission)].append(rule);
     return buckets;
 }
 
-QString article(const QString &noun)
+// Everything of its own an entity's decisions read, found with one lookup:
+// its facts, its rules and its visibility list. A removed entity's is kept
+// as its tombstone.
+struct EntityEntry
 {
-    const QChar first = noun.isEmpty() ? QChar() : noun.front().toLower();
-    return QStringView(u"aeiou").contains(first) ? QStringLiteral("an") : QStringLiteral("a");
-}
+    bool known = false; // the facts are known: the entity exists
+    EntityFacts facts;
+    SharedRules rules;         // null: none
+    QList<UnitRef> visibility; // the units granted visibility of it
 
-// "Thing Boiler1", "collection Things", "the instance rules of ThingTemplate Pump".
-QString holderWords(const Holder &holder)
-{
-    switch (holder.kind) {
-    case HolderKind::Entity:
-        return kindNoun(holder.collection) + u' ' + holder.name;
-    case HolderKind::TemplateInstance:
-        return QStringLiteral("the instance rules of ThingTemplate ") + holder.name;
-    case HolderKind::Collection:
-        return QStringLiteral("collection ") + holder.collection;
-    }
-    return {};
-}
-
-QString targetWords(const EntityRef &ref)
-{
-    if (ref.name.isEmpty())
-        return QStringLiteral("collection ") + ref.collection;
-    return kindNoun(ref.collection) + u' ' + ref.name;
-}
-
-int levelNumber(Level level)
-{
-    switch (level) {
-    case Level::MemberOverride:
-        return 1;
-    case Level::Entity:
-        return 2;
-    case Level::TemplateMember:
-    case Level::Template:
-        return 3;
-    case Level::Collection:
-        return 4;
-    case Level::Administrator:
-    case Level::NoRule:
-        break;
-    }
-    return 0;
-}
-
-QJsonObject ruleJson(const Rule &rule)
-{
-    QJsonObject o{{QStringLiteral("principal"),
-                   QJsonObject{{QStringLiteral("type"), principalKindName(rule.principal.kind)},
-                               {QStringLiteral("name"), rule.principal.name}}},
-                  {QStringLiteral("permission"), permissionName(rule.permission)},
-                  {QStringLiteral("effect"), effectName(rule.effect)}};
-    if (!rule.member.isEmpty())
-        o.insert(QStringLiteral("member"), rule.member);
-    return o;
-}
+    [[nodiscard]] const EntityFacts *factsIfKnown() const { return known ? &facts : nullptr; }
+    [[nodiscard]] bool isEmpty() const { return !known && !rules && visibility.isEmpty(); }
+};
 
 // What is kept of a removed entity for checkRemoved().
 struct Tombstone
 {
-    EntityFacts facts;
-    RuleBuckets rules;
-    QList<UnitRef> visibility;
+    EntityEntry entry;
     quint64 serial = 0;
 };
+
+// Lists principals by what lists them: the users and the groups in lists
+// (group -> members, or unit -> members), each with the keys listing it.
+template <typename Key>
+void indexMembers(const QHash<Key, QList<Principal>> &lists, QHash<QString, QList<Key>> &users,
+                  QHash<QString, QList<Key>> &groups)
+{
+    users.clear();
+    groups.clear();
+    for (auto it = lists.cbegin(); it != lists.cend(); ++it) {
+        for (const Principal &m : it.value())
+            (m.kind == MemberKind::User ? users : groups)[m.name].append(it.key());
+    }
+}
+
+// hash[key] = value, or no entry for an empty value.
+template <typename Key, typename Value>
+void setOrRemove(QHash<Key, Value> &hash, const Key &key, Value value)
+{
+    if (value.isEmpty())
+        hash.remove(key);
+    else
+        hash.insert(key, std::move(value));
+}
 
 // Everything about one user a decision needs, worked out once per change.
 struct UserInfo
@@ -246,291 +230,20 @@ private:
 
 } // namespace
 
-// ---- Vocabulary ------------------------------------------------------------
-
-QString permissionName(Permission permission)
-{
-    switch (permission) {
-    case Permission::Create:
-        return QStringLiteral("Create");
-    case Permission::Read:
-        return QStringLiteral("Read");
-    case Permission::Update:
-        return QStringLiteral("Update");
-    case Permission::Delete:
-        return QStringLiteral("Delete");
-    case Permission::PropertyRead:
-        return QStringLiteral("PropertyRead");
-    case Permission::PropertyWrite:
-        return QStringLiteral("PropertyWrite");
-    case Permission::ServiceInvoke:
-        return QStringLiteral("ServiceInvoke");
-    case Permission::EventInvoke:
-        return QStringLiteral("EventInvoke");
-    case Permission::EventSubscribe:
-        return QStringLiteral("EventSubscribe");
-    }
-    return {};
-}
-
-std::optional<Permission> permissionFromName(const QString &name)
-{
-    for (Permission p : allPermissions()) {
-        if (permissionName(p) == name)
-            return p;
-    }
-    return std::nullopt;
-}
-
-bool isRunTime(Permission permission)
-{
-    return int(permission) >= int(Permission::PropertyRead);
-}
-
-QList<Permission> allPermissions()
-{
-    QList<Permission> all;
-    for (int i = 0; i < PermissionCount; ++i)
-        all.append(Permission(i));
-    return all;
-}
-
-QString memberKindOf(Permission permission)
-{
-    switch (permission) {
-    case Permission::PropertyRead:
-    case Permission::PropertyWrite:
-        return QStringLiteral("property");
-    case Permission::ServiceInvoke:
-        return QStringLiteral("service");
-    case Permission::EventInvoke:
-    case Permission::EventSubscribe:
-        return QStringLiteral("event");
-    default:
-        return {};
-    }
-}
-
-QString effectName(Effect effect)
-{
-    return effect == Effect::Allow ? QStringLiteral("Allow") : QStringLiteral("Deny");
-}
-
-std::optional<Effect> effectFromName(const QString &name)
-{
-    if (name == u"Allow")
-        return Effect::Allow;
-    if (name == u"Deny")
-        return Effect::Deny;
-    return std::nullopt;
-}
-
-QString principalKindName(MemberKind kind)
-{
-    return kind == MemberKind::User ? QStringLiteral("User") : QStringLiteral("Group");
-}
-
-std::optional<MemberKind> principalKindFromName(const QString &name)
-{
-    if (name == u"User")
-        return MemberKind::User;
-    if (name == u"Group")
-        return MemberKind::Group;
-    return std::nullopt;
-}
-
-namespace {
-// "a/b" -> {a, b}; both parts non-empty, split at the first slash.
-std::optional<std::pair<QString, QString>> splitPair(const QString &text)
-{
-    const qsizetype slash = text.indexOf(u'/');
-    if (slash <= 0 || slash == text.size() - 1)
-        return std::nullopt;
-    return std::pair{text.left(slash), text.mid(slash + 1)};
-}
-} // namespace
-
-std::optional<EntityRef> EntityRef::parse(const QString &text)
-{
-    const auto parts = splitPair(text);
-    if (!parts)
-        return std::nullopt;
-    return EntityRef{parts->first, parts->second};
-}
-
-size_t qHash(const EntityRef &ref, size_t seed) noexcept
-{
-    return qHashMulti(seed, ref.collection, ref.name);
-}
-
-std::optional<UnitRef> UnitRef::parse(const QString &text)
-{
-    const auto parts = splitPair(text);
-    if (!parts)
-        return std::nullopt;
-    return UnitRef{parts->first, parts->second};
-}
-
-size_t qHash(const UnitRef &ref, size_t seed) noexcept
-{
-    return qHashMulti(seed, ref.organization, ref.unit);
-}
-
-Holder Holder::templateInstance(const QString &templateName)
-{
-    return {HolderKind::TemplateInstance, TemplatesCollection, templateName};
-}
-
-QString Holder::toString() const
-{
-    switch (kind) {
-    case HolderKind::Entity:
-        return collection + u'/' + name;
-    case HolderKind::TemplateInstance:
-        return collection + u'/' + name + QStringLiteral(" (instance)");
-    case HolderKind::Collection:
-        return collection;
-    }
-    return {};
-}
-
-QString Holder::kindName() const
-{
-    switch (kind) {
-    case HolderKind::Entity:
-        return QStringLiteral("entity");
-    case HolderKind::TemplateInstance:
-        return QStringLiteral("instance");
-    case HolderKind::Collection:
-        return QStringLiteral("collection");
-    }
-    return {};
-}
-
-std::optional<HolderKind> Holder::kindFromName(const QString &name)
-{
-    if (name == u"entity")
-        return HolderKind::Entity;
-    if (name == u"instance")
-        return HolderKind::TemplateInstance;
-    if (name == u"collection")
-        return HolderKind::Collection;
-    return std::nullopt;
-}
-
-size_t qHash(const Holder &holder, size_t seed) noexcept
-{
-    return qHashMulti(seed, int(holder.kind), holder.collection, holder.name);
-}
-
-const QStringList &securedCollections()
-{
-    static const QStringList collections{ThingsCollection, TemplatesCollection, UsersCollection,
-                                         QStringLiteral("Groups"), QStringLiteral("Organizations")};
-    return collections;
-}
-
-bool isSecuredCollection(const QString &collection)
-{
-    return securedCollections().contains(collection);
-}
-
-QString kindNoun(const QString &collection)
-{
-    if (collection.endsWith(u's'))
-        return collection.chopped(1); // Things, ThingTemplates, Users, Groups, Organizations
-    return collection;
-}
-
-Error notFound(const EntityRef &ref)
-{
-    return makeError(
-        ErrorCode::NotFound,
-        QStringLiteral("%1 '%2' does not exist.").arg(kindNoun(ref.collection), ref.name));
-}
-
-// ---- Explanations -----------------------------------------------------------
-
-QJsonObject VisibilityExplanation::toJson() const
-{
-    static const char *const names[] = {"none", "administrator", "creator", "self", "unit"};
-    QJsonObject o{{QStringLiteral("visible"), visible},
-                  {QStringLiteral("through"), QString::fromLatin1(names[int(through)])}};
-    if (through == Through::Unit) {
-        o.insert(QStringLiteral("organization"), unit.organization);
-        o.insert(QStringLiteral("unit"), unit.unit);
-        o.insert(QStringLiteral("grantedUnit"), grantedUnit.unit);
-        o.insert(QStringLiteral("grantedOn"), grantedOn);
-        o.insert(QStringLiteral("memberVia"), QJsonArray::fromStringList(memberVia));
-    }
-    return o;
-}
-
-QString ResolutionExplanation::levelName(Level level)
-{
-    switch (level) {
-    case Level::Administrator:
-        return QStringLiteral("administrator");
-    case Level::MemberOverride:
-        return QStringLiteral("member");
-    case Level::Entity:
-        return QStringLiteral("entity");
-    case Level::TemplateMember:
-        return QStringLiteral("template-member");
-    case Level::Template:
-        return QStringLiteral("template");
-    case Level::Collection:
-        return QStringLiteral("collection");
-    case Level::NoRule:
-        return QStringLiteral("none");
-    }
-    return {};
-}
-
-QJsonObject ResolutionExplanation::toJson() const
-{
-    QJsonObject o{{QStringLiteral("level"), levelName(level)}};
-    if (level != Level::Administrator && level != Level::NoRule)
-        o.insert(QStringLiteral("holder"), holder.toString());
-    if (rule)
-        o.insert(QStringLiteral("rule"), ruleJson(*rule));
-    o.insert(QStringLiteral("principalPath"), QJsonArray::fromStringList(principalPath));
-    QJsonArray others;
-    for (const Rule &r : otherMatches)
-        others.append(ruleJson(r));
-    o.insert(QStringLiteral("otherMatches"), others);
-    return o;
-}
-
-QJsonObject Decision::toJson(const QString &user, const EntityRef &entity, Permission permission,
-                             const QString &member) const
-{
-    QJsonObject o{
-        {QStringLiteral("user"), user},
-        {QStringLiteral("entity"), entity.name.isEmpty() ? entity.collection : entity.toString()},
-        {QStringLiteral("permission"), permissionName(permission)},
-        {QStringLiteral("decision"), allowed ? QStringLiteral("allow") : QStringLiteral("deny")},
-        {QStringLiteral("visibility"), visibility.toJson()},
-        {QStringLiteral("resolution"), resolution.toJson()},
-        {QStringLiteral("message"), message}};
-    if (!member.isEmpty())
-        o.insert(QStringLiteral("member"), member);
-    return o;
-}
-
 // ---- State ------------------------------------------------------------------
 
 struct AccessModel::State
 {
-    AccessSnapshot s;
+    AccessSnapshot s; // s.entities is kept in entries instead
 
     // Derived from s when the part it depends on changes.
     QHash<QString, QStringList> userParents;  // user -> groups listing it
     QHash<QString, QStringList> groupParents; // group -> groups listing it
     QHash<UnitRef, QList<UnitRef>> children;
-    QHash<QString, QList<UnitRef>> userUnits;  // user -> units listing it
-    QHash<QString, QList<UnitRef>> groupUnits; // group -> units listing it
-    QHash<Holder, RuleBuckets> ruleIndex;
+    QHash<QString, QList<UnitRef>> userUnits;   // user -> units listing it
+    QHash<QString, QList<UnitRef>> groupUnits;  // group -> units listing it
+    QHash<EntityRef, EntityEntry> entries;      // facts, own rules, own visibility
+    QHash<Holder, SharedRules> ruleIndex;       // templates' instance rules and collections'
     QHash<QString, QString> templateBase;       // every known template -> its base
     QHash<QString, QStringList> templateChains; // template -> itself, its base, …
 
@@ -542,23 +255,24 @@ struct AccessModel::State
     {
         indexPrincipals();
         indexOrganizations();
-        indexAllRules();
+        entries.clear();
         templateBase.clear();
         for (auto it = s.entities.cbegin(); it != s.entities.cend(); ++it) {
+            EntityEntry &entry = entries[it.key()];
+            entry.known = true;
+            entry.facts = it.value();
             if (it.key().collection == TemplatesCollection)
                 templateBase.insert(it.key().name, it.value().templateName);
         }
+        s.entities.clear();
+        indexAllRules();
+        indexAllVisibility();
         indexTemplates();
     }
 
     void indexPrincipals()
     {
-        userParents.clear();
-        groupParents.clear();
-        for (auto it = s.groupMembers.cbegin(); it != s.groupMembers.cend(); ++it) {
-            for (const Principal &m : it.value())
-                (m.kind == MemberKind::User ? userParents : groupParents)[m.name].append(it.key());
-        }
+        indexMembers(s.groupMembers, userParents, groupParents);
         // Sorted, so that of two equally short paths the same one is reported every time.
         for (QStringList &l : userParents)
             l.sort();
@@ -569,8 +283,6 @@ struct AccessModel::State
     void indexOrganizations()
     {
         children.clear();
-        userUnits.clear();
-        groupUnits.clear();
         for (auto org = s.units.cbegin(); org != s.units.cend(); ++org) {
             for (auto unit = org->cbegin(); unit != org->cend(); ++unit) {
                 if (!unit.value().isEmpty())
@@ -578,28 +290,61 @@ struct AccessModel::State
                         UnitRef{org.key(), unit.key()});
             }
         }
-        for (auto it = s.unitMembers.cbegin(); it != s.unitMembers.cend(); ++it) {
-            for (const Principal &m : it.value())
-                (m.kind == MemberKind::User ? userUnits : groupUnits)[m.name].append(it.key());
-        }
+        indexMembers(s.unitMembers, userUnits, groupUnits);
     }
 
-    void indexRules(const Holder &holder)
+    // Calls change(entry) on the entry of holder's entity, creating it, and
+    // drops the entry if it is left empty.
+    template <typename Change> void changeEntry(const Holder &holder, Change change)
     {
-        const auto it = s.rules.constFind(holder);
-        if (it == s.rules.cend() || it->isEmpty())
-            ruleIndex.remove(holder);
+        const EntityRef ref{holder.collection, holder.name};
+        auto it = entries.find(ref);
+        if (it == entries.end())
+            it = entries.insert(ref, {});
+        change(*it);
+        if (it->isEmpty())
+            entries.erase(it);
+    }
+
+    void indexRules(const Holder &holder, const QList<Rule> &rules)
+    {
+        if (holder.kind == HolderKind::Entity)
+            changeEntry(holder, [&](EntityEntry &entry) { entry.rules = bucketed(rules); });
+        else if (SharedRules buckets = bucketed(rules))
+            ruleIndex.insert(holder, std::move(buckets));
         else
-            ruleIndex.insert(holder, bucketed(*it));
+            ruleIndex.remove(holder);
+    }
+
+    void indexVisibility(const Holder &holder, const QList<UnitRef> &units)
+    {
+        if (holder.kind == HolderKind::Entity)
+            changeEntry(holder, [&](EntityEntry &entry) { entry.visibility = units; });
+    }
+
+    // Forgets every entry's part, then indexes all of byHolder with index.
+    template <typename Part, typename Value, typename Index>
+    void indexEvery(Part EntityEntry::*part, const QHash<Holder, Value> &byHolder, Index index)
+    {
+        for (auto it = entries.begin(); it != entries.end();) {
+            (*it).*part = {};
+            it = it->isEmpty() ? entries.erase(it) : std::next(it);
+        }
+        for (auto it = byHolder.cbegin(); it != byHolder.cend(); ++it)
+            index(it.key(), it.value());
     }
 
     void indexAllRules()
     {
         ruleIndex.clear();
-        for (auto it = s.rules.cbegin(); it != s.rules.cend(); ++it) {
-            if (!it->isEmpty())
-                ruleIndex.insert(it.key(), bucketed(*it));
-        }
+        indexEvery(&EntityEntry::rules, s.rules,
+                   [this](const Holder &h, const QList<Rule> &r) { indexRules(h, r); });
+    }
+
+    void indexAllVisibility()
+    {
+        indexEvery(&EntityEntry::visibility, s.visibility,
+                   [this](const Holder &h, const QList<UnitRef> &u) { indexVisibility(h, u); });
     }
 
     void indexTemplates()
@@ -677,12 +422,10 @@ struct AccessModel::State
         return info;
     }
 
-    [[nodiscard]] const EntityFacts *factsOf(const EntityRef &ref, const Tombstone *removed) const
+    [[nodiscard]] const EntityEntry *entryOf(const EntityRef &ref) const
     {
-        if (removed)
-            return &removed->facts;
-        const auto it = s.entities.constFind(ref);
-        return it == s.entities.cend() ? nullptr : &it.value();
+        const auto it = entries.constFind(ref);
+        return it == entries.cend() ? nullptr : &it.value();
     }
 
     // Calls visit(template) for the template and each base, nearest first,
@@ -701,10 +444,11 @@ struct AccessModel::State
         return false;
     }
 
+    // A template's instance rules or a collection's.
     [[nodiscard]] const RuleBuckets *rulesOf(const Holder &holder) const
     {
         const auto it = ruleIndex.constFind(holder);
-        return it == ruleIndex.cend() ? nullptr : &it.value();
+        return it == ruleIndex.cend() ? nullptr : it->get();
     }
 
     [[nodiscard]] const QList<UnitRef> *visibilityOf(const Holder &holder) const
@@ -735,7 +479,8 @@ struct AccessModel::State
         return false;
     }
 
-    bool visible(const UserInfo &user, const EntityRef &ref, const Tombstone *removed,
+    // entry: ref's (entryOf(ref), or its tombstone); null if it has none.
+    bool visible(const UserInfo &user, const EntityRef &ref, const EntityEntry *entry,
                  VisibilityExplanation *out) const
     {
         const auto through = [out](Through how) {
@@ -747,7 +492,7 @@ struct AccessModel::State
         };
         if (user.administrator)
             return through(Through::Administrator);
-        const EntityFacts *facts = factsOf(ref, removed);
+        const EntityFacts *facts = entry ? entry->factsIfKnown() : nullptr;
         const bool self = ref.collection == UsersCollection && ref.name == user.user &&
                           (facts || s.users.contains(user.user));
         if (!facts && !self)
@@ -759,8 +504,7 @@ struct AccessModel::State
         if (user.seen.isEmpty())
             return false;
 
-        const Holder own = Holder::entity(ref);
-        if (grantIn(user, removed ? &removed->visibility : visibilityOf(own), own, out))
+        if (entry && grantIn(user, &entry->visibility, Holder::entity(ref), out))
             return true;
         const Holder collection = Holder::collectionOf(ref.collection);
         if (grantIn(user, visibilityOf(collection), collection, out))
@@ -773,36 +517,32 @@ struct AccessModel::State
         });
     }
 
+    // entry as for visible().
     bool resolve(const UserInfo &user, const EntityRef &ref, Permission permission,
-                 const QString &member, const Tombstone *removed, ResolutionExplanation *out) const
+                 const QString &member, const EntityEntry *entry, ResolutionExplanation *out) const
     {
         Resolver r(user, permission, out);
         const bool isThing = ref.collection == ThingsCollection;
         const QString &stepMember = isThing && isRunTime(permission) ? member : NoMember;
         const Holder own = Holder::entity(ref);
-        const RuleBuckets *ownRules = removed ? &removed->rules : rulesOf(own);
+        const RuleBuckets *ownRules = entry ? entry->rules.get() : nullptr;
         if (!stepMember.isEmpty() && r.step(ownRules, stepMember, own, Level::MemberOverride))
             return r.allowed();
         if (permission != Permission::Create && r.step(ownRules, NoMember, own, Level::Entity))
             return r.allowed();
-        if (isThing) {
-            const EntityFacts *facts = factsOf(ref, removed);
-            const bool decided =
-                facts && anyTemplate(facts->templateName, [&](const QString &t) {
-                    const Holder instance = Holder::templateInstance(t);
-                    const RuleBuckets *rules = rulesOf(instance);
-                    return (!stepMember.isEmpty() &&
-                            r.step(rules, stepMember, instance, Level::TemplateMember)) ||
-                           r.step(rules, NoMember, instance, Level::Template);
-                });
+        const EntityFacts *facts = entry ? entry->factsIfKnown() : nullptr;
+        if (isThing && facts) {
+            const bool decided = anyTemplate(facts->templateName, [&](const QString &t) {
+                const Holder instance = Holder::templateInstance(t);
+                const RuleBuckets *rules = rulesOf(instance);
+                return (!stepMember.isEmpty() &&
+                        r.step(rules, stepMember, instance, Level::TemplateMember)) ||
+                       r.step(rules, NoMember, instance, Level::Template);
+            });
             if (decided)
                 return r.allowed();
         }
-        const Holder collection = Holder::collectionOf(ref.collection);
-        if (r.step(rulesOf(collection), NoMember, collection, Level::Collection))
-            return r.allowed();
-        r.noRule();
-        return false;
+        return resolveCollection(r, ref.collection);
     }
 
     bool resolveCreate(const UserInfo &user, const QString &collection, const QString &templateName,
@@ -815,6 +555,12 @@ struct AccessModel::State
         });
         if (decided)
             return r.allowed();
+        return resolveCollection(r, collection);
+    }
+
+    // The last steps: the collection's rules, else default deny.
+    bool resolveCollection(Resolver &r, const QString &collection) const
+    {
         const Holder holder = Holder::collectionOf(collection);
         if (r.step(rulesOf(holder), NoMember, holder, Level::Collection))
             return r.allowed();
@@ -823,14 +569,14 @@ struct AccessModel::State
     }
 
     Answer answer(const UserInfo &user, const EntityRef &ref, Permission permission,
-                  const QString &member, const Tombstone *removed) const
+                  const QString &member, const EntityEntry *entry) const
     {
         if (user.administrator)
             return Answer::Allow;
-        if (!visible(user, ref, removed, nullptr))
+        if (!visible(user, ref, entry, nullptr))
             return Answer::NotFound;
-        return resolve(user, ref, permission, member, removed, nullptr) ? Answer::Allow
-                                                                        : Answer::Forbidden;
+        return resolve(user, ref, permission, member, entry, nullptr) ? Answer::Allow
+                                                                      : Answer::Forbidden;
     }
 
     void rememberTombstone(const EntityRef &ref, Tombstone tombstone)
@@ -911,35 +657,35 @@ struct AccessModel::Memo
 
     std::shared_ptr<const UserInfo> user(const State &state, const QString &name)
     {
-        {
-            std::lock_guard guard(usersMutex);
-            const auto it = users.constFind(name);
-            if (it != users.cend())
-                return *it;
-        }
-        auto info = state.computeUser(name);
-        std::lock_guard guard(usersMutex);
-        if (users.size() >= UserCacheLimit)
-            users.clear();
-        users.insert(name, info);
-        return info;
+        return rememberedIn(usersMutex, users, name, UserCacheLimit,
+                            [&] { return state.computeUser(name); });
     }
 
     template <typename Compute> Answer remembered(const CheckKey &key, Compute compute)
     {
         Shard &shard = shards[qHash(key) % ShardCount];
+        return rememberedIn(shard.mutex, shard.answers, key, MemoLimit / qsizetype(ShardCount),
+                            compute);
+    }
+
+    // hash[key], computed (without holding mutex) and remembered if missing;
+    // a hash that reaches limit is forgotten first.
+    template <typename Key, typename Value, typename Compute>
+    static Value rememberedIn(std::mutex &mutex, QHash<Key, Value> &hash, const Key &key,
+                              qsizetype limit, Compute compute)
+    {
         {
-            std::lock_guard guard(shard.mutex);
-            const auto it = shard.answers.constFind(key);
-            if (it != shard.answers.cend())
+            std::lock_guard guard(mutex);
+            const auto it = hash.constFind(key);
+            if (it != hash.cend())
                 return *it;
         }
-        const Answer a = compute();
-        std::lock_guard guard(shard.mutex);
-        if (shard.answers.size() >= MemoLimit / qsizetype(ShardCount))
-            shard.answers.clear();
-        shard.answers.insert(key, a);
-        return a;
+        Value value = compute();
+        std::lock_guard guard(mutex);
+        if (hash.size() >= limit)
+            hash.clear();
+        hash.insert(key, value);
+        return value;
     }
 };
 
@@ -982,11 +728,8 @@ void AccessModel::setOrganizations(QHash<QString, QHash<QString, QString>> units
 void AccessModel::setRules(const Holder &holder, QList<Rule> rules)
 {
     m_memo->change(m_lock, m_generation, [&] {
-        if (rules.isEmpty())
-            m_state->s.rules.remove(holder);
-        else
-            m_state->s.rules.insert(holder, std::move(rules));
-        m_state->indexRules(holder);
+        m_state->indexRules(holder, rules);
+        setOrRemove(m_state->s.rules, holder, std::move(rules));
     });
 }
 
@@ -1001,16 +744,17 @@ void AccessModel::setAllRules(QHash<Holder, QList<Rule>> rules)
 void AccessModel::setVisibility(const Holder &holder, QList<UnitRef> units)
 {
     m_memo->change(m_lock, m_generation, [&] {
-        if (units.isEmpty())
-            m_state->s.visibility.remove(holder);
-        else
-            m_state->s.visibility.insert(holder, std::move(units));
+        m_state->indexVisibility(holder, units);
+        setOrRemove(m_state->s.visibility, holder, std::move(units));
     });
 }
 
 void AccessModel::setAllVisibility(QHash<Holder, QList<UnitRef>> visibility)
 {
-    m_memo->change(m_lock, m_generation, [&] { m_state->s.visibility = std::move(visibility); });
+    m_memo->change(m_lock, m_generation, [&] {
+        m_state->s.visibility = std::move(visibility);
+        m_state->indexAllVisibility();
+    });
 }
 
 void AccessModel::setEntity(const EntityRef &ref, EntityFacts facts)
@@ -1020,7 +764,10 @@ void AccessModel::setEntity(const EntityRef &ref, EntityFacts facts)
             m_state->templateBase.insert(ref.name, facts.templateName);
             m_state->indexTemplates();
         }
-        m_state->s.entities.insert(ref, std::move(facts));
+        m_state->changeEntry(Holder::entity(ref), [&](EntityEntry &entry) {
+            entry.known = true;
+            entry.facts = std::move(facts);
+        });
     });
 }
 
@@ -1029,11 +776,10 @@ void AccessModel::removeEntity(const EntityRef &ref)
     m_memo->change(m_lock, m_generation, [&] {
         State &st = *m_state;
         const Holder own = Holder::entity(ref);
-        Tombstone tombstone;
-        tombstone.facts = st.s.entities.take(ref);
-        tombstone.rules = st.ruleIndex.take(own);
-        tombstone.visibility = st.s.visibility.take(own);
+        Tombstone tombstone{st.entries.take(ref), 0};
+        tombstone.entry.known = true; // decided on as if it still existed
         st.s.rules.remove(own);
+        st.s.visibility.remove(own);
         if (ref.collection == TemplatesCollection) {
             const Holder instance = Holder::templateInstance(ref.name);
             st.s.rules.remove(instance);
@@ -1082,13 +828,15 @@ bool AccessModel::unitExists(const UnitRef &unit) const
 bool AccessModel::entityKnown(const EntityRef &ref) const
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
-    return m_state->s.entities.contains(ref);
+    const EntityEntry *entry = m_state->entryOf(ref);
+    return entry && entry->known;
 }
 
 EntityFacts AccessModel::facts(const EntityRef &ref) const
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
-    return m_state->s.entities.value(ref);
+    const EntityEntry *entry = m_state->entryOf(ref);
+    return entry ? entry->facts : EntityFacts();
 }
 
 QSet<QString> AccessModel::groupsOf(const QString &user) const
@@ -1126,7 +874,7 @@ VisibilityExplanation AccessModel::visibility(const QString &user, const EntityR
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
     VisibilityExplanation out;
-    m_state->visible(*m_memo->user(*m_state, user), ref, nullptr, &out);
+    m_state->visible(*m_memo->user(*m_state, user), ref, m_state->entryOf(ref), &out);
     return out;
 }
 
@@ -1134,59 +882,13 @@ bool AccessModel::isVisible(const QString &user, const EntityRef &ref) const
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
     return m_memo->remembered(CheckKey{user, ref, -1, {}}, [&] {
-        return m_state->visible(*m_memo->user(*m_state, user), ref, nullptr, nullptr)
+        return m_state->visible(*m_memo->user(*m_state, user), ref, m_state->entryOf(ref), nullptr)
                    ? Answer::Allow
                    : Answer::NotFound;
     }) == Answer::Allow;
 }
 
 namespace {
-
-QString throughWords(const QStringList &path)
-{
-    if (path.size() <= 1)
-        return QStringLiteral("directly");
-    return (path.size() == 2 ? QStringLiteral("through group ")
-                             : QStringLiteral("through groups ")) +
-           path.mid(1).join(QStringLiteral(" → "));
-}
-
-QString ruleMessage(const QString &user, const QString &target, Permission permission,
-                    const ResolutionExplanation &r)
-{
-    const QString verdict = r.allowed ? QStringLiteral("Allowed") : QStringLiteral("Denied");
-    switch (r.level) {
-    case Level::Administrator: {
-        // user, the groups in between, Administrators
-        const QStringList between = r.principalPath.mid(1, r.principalPath.size() - 2);
-        const QString via = between.isEmpty()
-                                ? QString()
-                                : QStringLiteral(" through ") + between.join(QStringLiteral(" → "));
-        return QStringLiteral("Allowed: %1 is a member of Administrators%2, who may do everything.")
-            .arg(user, via);
-    }
-    case Level::NoRule:
-        return QStringLiteral("Denied: no rule for %1 applies to %2 on %3 at any level (default "
-                              "deny).")
-            .arg(permissionName(permission), user, target);
-    default:
-        break;
-    }
-    const Rule &rule = *r.rule;
-    const QString member =
-        rule.member.isEmpty() ? QString() : QStringLiteral(" for member ") + rule.member;
-    return QStringLiteral("%1: the rule %2 %3 %4%5 on %6 (level %7, %8) applies to %9 %10.")
-        .arg(verdict, rule.principal.name, permissionName(rule.permission), effectName(rule.effect),
-             member, holderWords(r.holder), QString::number(levelNumber(r.level)),
-             ResolutionExplanation::levelName(r.level), user, throughWords(r.principalPath));
-}
-
-QString invisibleMessage(const QString &user, const QString &target, const ResolutionExplanation &r)
-{
-    return QStringLiteral("Denied: %1 is not visible to %2, so for %2 it does not exist (the "
-                          "rules alone would %3).")
-        .arg(target, user, r.allowed ? QStringLiteral("allow") : QStringLiteral("deny"));
-}
 
 void explainAdministrator(const UserInfo &user, Decision &d)
 {
@@ -1198,6 +900,28 @@ void explainAdministrator(const UserInfo &user, Decision &d)
     d.resolution.principalPath = user.pathToGroup(AdministratorsGroup);
 }
 
+// A decision on target (in words) with its explanation: see(visibility)
+// fills in and answers visibility, resolve(resolution) the rules.
+template <typename See, typename Resolve>
+Decision explained(const UserInfo &user, const QString &target, Permission permission, See see,
+                   Resolve resolve)
+{
+    Decision d;
+    if (user.administrator) {
+        explainAdministrator(user, d);
+    } else {
+        const bool visible = see(d.visibility);
+        resolve(d.resolution);
+        d.allowed = visible && d.resolution.allowed;
+        if (!visible) {
+            d.message = invisibleMessage(user.user, target, d.resolution);
+            return d;
+        }
+    }
+    d.message = ruleMessage(user.user, target, permission, d.resolution);
+    return d;
+}
+
 } // namespace
 
 Decision AccessModel::decide(const QString &user, const EntityRef &ref, Permission permission,
@@ -1205,21 +929,13 @@ Decision AccessModel::decide(const QString &user, const EntityRef &ref, Permissi
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
     const auto info = m_memo->user(*m_state, user);
-    Decision d;
-    const QString target = targetWords(ref);
-    if (info->administrator) {
-        explainAdministrator(*info, d);
-    } else {
-        const bool visible = m_state->visible(*info, ref, nullptr, &d.visibility);
-        m_state->resolve(*info, ref, permission, member, nullptr, &d.resolution);
-        d.allowed = visible && d.resolution.allowed;
-        if (!visible) {
-            d.message = invisibleMessage(user, target, d.resolution);
-            return d;
-        }
-    }
-    d.message = ruleMessage(user, target, permission, d.resolution);
-    return d;
+    const EntityEntry *entry = m_state->entryOf(ref);
+    return explained(
+        *info, targetWords(ref), permission,
+        [&](VisibilityExplanation &out) { return m_state->visible(*info, ref, entry, &out); },
+        [&](ResolutionExplanation &out) {
+            m_state->resolve(*info, ref, permission, member, entry, &out);
+        });
 }
 
 Decision AccessModel::decideCreate(const QString &user, const QString &collection,
@@ -1227,27 +943,19 @@ Decision AccessModel::decideCreate(const QString &user, const QString &collectio
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
     const auto info = m_memo->user(*m_state, user);
-    Decision d;
     const EntityRef target = templateName.isEmpty() ? EntityRef{collection, {}}
                                                     : EntityRef{TemplatesCollection, templateName};
-    const QString words = targetWords(target);
-    if (info->administrator) {
-        explainAdministrator(*info, d);
-    } else {
-        bool visible = true;
-        if (templateName.isEmpty())
-            d.visibility.visible = true; // a collection is not subject to visibility
-        else
-            visible = m_state->visible(*info, target, nullptr, &d.visibility);
-        m_state->resolveCreate(*info, collection, templateName, &d.resolution);
-        d.allowed = visible && d.resolution.allowed;
-        if (!visible) {
-            d.message = invisibleMessage(user, words, d.resolution);
-            return d;
-        }
-    }
-    d.message = ruleMessage(user, words, Permission::Create, d.resolution);
-    return d;
+    return explained(
+        *info, targetWords(target), Permission::Create,
+        [&](VisibilityExplanation &out) {
+            if (!templateName.isEmpty())
+                return m_state->visible(*info, target, m_state->entryOf(target), &out);
+            out.visible = true; // a collection is not subject to visibility
+            return true;
+        },
+        [&](ResolutionExplanation &out) {
+            m_state->resolveCreate(*info, collection, templateName, &out);
+        });
 }
 
 ResolutionExplanation AccessModel::resolve(const QString &user, const EntityRef &ref,
@@ -1261,7 +969,7 @@ ResolutionExplanation AccessModel::resolve(const QString &user, const EntityRef 
         return d.resolution;
     }
     ResolutionExplanation out;
-    m_state->resolve(*info, ref, permission, member, nullptr, &out);
+    m_state->resolve(*info, ref, permission, member, m_state->entryOf(ref), &out);
     return out;
 }
 
@@ -1270,7 +978,8 @@ Answer AccessModel::check(const QString &user, const EntityRef &ref, Permission 
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
     return m_memo->remembered(CheckKey{user, ref, int(permission), member}, [&] {
-        return m_state->answer(*m_memo->user(*m_state, user), ref, permission, member, nullptr);
+        return m_state->answer(*m_memo->user(*m_state, user), ref, permission, member,
+                               m_state->entryOf(ref));
     });
 }
 
@@ -1278,55 +987,9 @@ Answer AccessModel::evaluate(const QString &user, const EntityRef &ref, Permissi
                              const QString &member) const
 {
     const Memo::ReadLock lock(m_lock, *m_memo);
-    return m_state->answer(*m_memo->user(*m_state, user), ref, permission, member, nullptr);
+    return m_state->answer(*m_memo->user(*m_state, user), ref, permission, member,
+                           m_state->entryOf(ref));
 }
-
-namespace {
-
-// "read property 'setpoint' of Thing 'Boiler1'", "change Thing 'Boiler1'".
-QString actionWords(const EntityRef &ref, Permission permission, const QString &member)
-{
-    const QString target = QStringLiteral("%1 '%2'").arg(kindNoun(ref.collection), ref.name);
-    const auto onMember = [&](const QString &verb, const QString &kind, const QString &plural) {
-        if (member.isEmpty())
-            return QStringLiteral("%1 the %2 of %3").arg(verb, plural, target);
-        return QStringLiteral("%1 %2 '%3' of %4").arg(verb, kind, member, target);
-    };
-    switch (permission) {
-    case Permission::Create:
-        return QStringLiteral("create ") + target;
-    case Permission::Read:
-        return QStringLiteral("read ") + target;
-    case Permission::Update:
-        return QStringLiteral("change ") + target;
-    case Permission::Delete:
-        return QStringLiteral("delete ") + target;
-    case Permission::PropertyRead:
-        return onMember(QStringLiteral("read"), QStringLiteral("property"),
-                        QStringLiteral("properties"));
-    case Permission::PropertyWrite:
-        return onMember(QStringLiteral("write"), QStringLiteral("property"),
-                        QStringLiteral("properties"));
-    case Permission::ServiceInvoke:
-        return onMember(QStringLiteral("invoke"), QStringLiteral("service"),
-                        QStringLiteral("services"));
-    case Permission::EventInvoke:
-        return onMember(QStringLiteral("fire"), QStringLiteral("event"), QStringLiteral("events"));
-    case Permission::EventSubscribe:
-        return onMember(QStringLiteral("subscribe to"), QStringLiteral("event"),
-                        QStringLiteral("events"));
-    }
-    return {};
-}
-
-Status forbidden(const QString &action, Permission permission)
-{
-    return makeError(
-        ErrorCode::Forbidden,
-        QStringLiteral("You may not %1 (%2).").arg(action, permissionName(permission)));
-}
-
-} // namespace
 
 Status AccessModel::require(const QString &user, const EntityRef &ref, Permission permission,
                             const QString &member) const
@@ -1339,7 +1002,7 @@ Status AccessModel::require(const QString &user, const EntityRef &ref, Permissio
     case Answer::Forbidden:
         break;
     }
-    return forbidden(actionWords(ref, permission, member), permission);
+    return forbidden(ref, permission, member);
 }
 
 Status AccessModel::requireCreate(const QString &user, const QString &collection,
@@ -1351,16 +1014,13 @@ Status AccessModel::requireCreate(const QString &user, const QString &collection
         if (info->administrator)
             return {};
         const EntityRef templateRef{TemplatesCollection, templateName};
-        if (!templateName.isEmpty() && !m_state->visible(*info, templateRef, nullptr, nullptr))
+        if (!templateName.isEmpty() &&
+            !m_state->visible(*info, templateRef, m_state->entryOf(templateRef), nullptr))
             return notFound(templateRef);
         if (m_state->resolveCreate(*info, collection, templateName, nullptr))
             return {};
     }
-    const QString noun = kindNoun(collection);
-    QString action = QStringLiteral("create %1 %2").arg(article(noun), noun);
-    if (!templateName.isEmpty())
-        action += QStringLiteral(" from ThingTemplate '%1'").arg(templateName);
-    return forbidden(action, Permission::Create);
+    return forbiddenToCreate(collection, templateName);
 }
 
 Answer AccessModel::checkRemoved(const QString &user, const EntityRef &ref,
@@ -1370,7 +1030,7 @@ Answer AccessModel::checkRemoved(const QString &user, const EntityRef &ref,
     const auto it = m_state->tombstones.constFind(ref);
     if (it == m_state->tombstones.cend())
         return Answer::NotFound;
-    return m_state->answer(*m_memo->user(*m_state, user), ref, permission, {}, &it.value());
+    return m_state->answer(*m_memo->user(*m_state, user), ref, permission, {}, &it->entry);
 }
 
 ListFilter AccessModel::listFilter(const QString &user, const QString &collection) const

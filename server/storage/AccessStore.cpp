@@ -4,6 +4,8 @@
 #include "Sql_p.h"
 #include "core/Names.h"
 
+#include <array>
+
 namespace Bulwark {
 
 namespace {
@@ -20,31 +22,50 @@ const QString UsersCollection = QStringLiteral("Users");
 const QString GroupsCollection = QStringLiteral("Groups");
 const QString OrganizationsCollection = QStringLiteral("Organizations");
 
-// The table of a secured collection; empty for anything else. Only these
-// constant names are ever put into SQL text.
-QString tableOf(const QString &collection)
+// The table of each secured collection, and the column naming the template
+// an entity is built from or derives from. Only these constant names are
+// ever put into SQL text.
+struct SecuredTable
 {
-    if (collection == ThingsCollection)
-        return QStringLiteral("things");
-    if (collection == TemplatesCollection)
-        return QStringLiteral("thing_templates");
-    if (collection == UsersCollection)
-        return QStringLiteral("users");
-    if (collection == GroupsCollection)
-        return QStringLiteral("user_groups");
-    if (collection == OrganizationsCollection)
-        return QStringLiteral("organizations");
+    QString collection;
+    QString table;
+    QString templateColumn; // empty: none
+};
+
+const std::array<SecuredTable, 5> &securedTables()
+{
+    static const std::array<SecuredTable, 5> tables{{
+        {ThingsCollection, QStringLiteral("things"), QStringLiteral("template")},
+        {TemplatesCollection, QStringLiteral("thing_templates"), QStringLiteral("base_template")},
+        {UsersCollection, QStringLiteral("users"), {}},
+        {GroupsCollection, QStringLiteral("user_groups"), {}},
+        {OrganizationsCollection, QStringLiteral("organizations"), {}},
+    }};
+    return tables;
+}
+
+// Empty for anything but a secured collection.
+SecuredTable securedTable(const QString &collection)
+{
+    for (const SecuredTable &t : securedTables()) {
+        if (t.collection == collection)
+            return t;
+    }
     return {};
 }
 
-// The column naming the template an entity is built from or derives from.
-QString templateColumnOf(const QString &collection)
+QString tableOf(const QString &collection)
 {
-    if (collection == ThingsCollection)
-        return QStringLiteral("template");
-    if (collection == TemplatesCollection)
-        return QStringLiteral("base_template");
-    return {};
+    return securedTable(collection).table;
+}
+
+// "SELECT <columns>, <the template column or NULL> FROM <table>"
+QString selectWithTemplate(const SecuredTable &table, const char *columns)
+{
+    return QStringLiteral("SELECT %1, %2 FROM %3")
+        .arg(QLatin1StringView(columns),
+             table.templateColumn.isEmpty() ? QStringLiteral("NULL") : table.templateColumn,
+             table.table);
 }
 
 Error unknownCollection(const QString &collection)
@@ -128,6 +149,91 @@ QVariant nullable(const QString &text)
     return Sql::nullable(text);
 }
 
+// Runs a statement whose rows are not needed.
+Status exec(Database &database, const char *sql, std::initializer_list<QVariant> values)
+{
+    auto q = Sql::run(database.connection(), sql, values);
+    if (!q)
+        return q.error();
+    return {};
+}
+
+// Deletes holder's rows of table (access_rules or access_visibility).
+Status clearHolder(Database &database, const char *table, const Holder &holder)
+{
+    auto q = Sql::run(database.connection(),
+                      QStringLiteral("DELETE FROM %1 WHERE holder_kind = ? AND collection = ? AND "
+                                     "holder = ?")
+                          .arg(QLatin1StringView(table)),
+                      {holder.kindName(), holder.collection, holder.name});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+// Every row of q made into a value by from(q), which may fail.
+template <typename From> auto rowsOf(QSqlQuery &q, From from)
+{
+    QList<std::decay_t<decltype(*from(q))>> values;
+    using Rows = Result<decltype(values)>;
+    while (q.next()) {
+        auto value = from(q);
+        if (!value)
+            return Rows(value.error());
+        values.append(std::move(*value));
+    }
+    return Rows(std::move(values));
+}
+
+// For each row of q: into[keyOf(row)].append(valueOf(row)); either may
+// fail (keyOf first).
+template <typename Key, typename Value, typename KeyOf, typename ValueOf>
+Status appendRows(QSqlQuery &q, QHash<Key, QList<Value>> &into, KeyOf keyOf, ValueOf valueOf)
+{
+    while (q.next()) {
+        Result<Key> key = keyOf(std::as_const(q));
+        if (!key)
+            return key.error();
+        Result<Value> value = valueOf(std::as_const(q));
+        if (!value)
+            return value.error();
+        into[*key].append(std::move(*value));
+    }
+    return {};
+}
+
+Result<Holder> holderOfRow(const QSqlQuery &row)
+{
+    return holderFrom(row, 0);
+}
+
+Result<UnitRef> unitOfRow(const QSqlQuery &row)
+{
+    return unitFrom(row.value(3));
+}
+
+Error rootRefusal(const UnitRef &unit, const char *consequence)
+{
+    return makeError(ErrorCode::Conflict,
+                     QStringLiteral("Unit '%1' is the root of its organization and %2")
+                         .arg(unit.toString(), QString::fromUtf8(consequence)));
+}
+
+// Conflict if organization already has a unit called name.
+Status refuseTakenUnitName(Database &database, const QString &organization, const QString &name)
+{
+    auto q = Sql::run(database.connection(),
+                      "SELECT 1 FROM org_units WHERE organization = ? AND name = ?",
+                      {organization, name});
+    if (!q)
+        return q.error();
+    if (q->next())
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("Organization '%1' already has a unit named '%2'.")
+                             .arg(organization, name));
+    return {};
+}
+
 } // namespace
 
 AccessStore::AccessStore(Database &database)
@@ -159,19 +265,13 @@ Result<Access::AccessSnapshot> AccessStore::load()
     snapshot.visibility = std::move(*visibility);
 
     // One query per table, whatever the number of entities.
-    for (const QString &collection : {ThingsCollection, TemplatesCollection, UsersCollection,
-                                      GroupsCollection, OrganizationsCollection}) {
-        const QString templateColumn = templateColumnOf(collection);
-        const QString sql =
-            QStringLiteral("SELECT name, creator, %1 FROM %2")
-                .arg(templateColumn.isEmpty() ? QStringLiteral("NULL") : templateColumn,
-                     tableOf(collection));
-        auto q = Sql::run(m_database.connection(), sql, {});
+    for (const SecuredTable &table : securedTables()) {
+        auto q = Sql::run(m_database.connection(), selectWithTemplate(table, "name, creator"), {});
         if (!q)
             return q.error();
         while (q->next()) {
             snapshot.entities.insert(
-                EntityRef{collection, q->value(0).toString()},
+                EntityRef{table.collection, q->value(0).toString()},
                 Access::EntityFacts{q->value(2).toString(), q->value(1).toString()});
         }
     }
@@ -197,12 +297,11 @@ Result<std::pair<QSet<QString>, QHash<QString, QList<Principal>>>> AccessStore::
                       "ORDER BY group_name, member_kind DESC, member_name");
     if (!m)
         return m.error();
-    while (m->next()) {
-        auto member = principalFrom(m->value(1), m->value(2));
-        if (!member)
-            return member.error();
-        groups[m->value(0).toString()].append(*member);
-    }
+    const auto added = appendRows(
+        *m, groups, [](const QSqlQuery &row) { return Result<QString>(row.value(0).toString()); },
+        [](const QSqlQuery &row) { return principalFrom(row.value(1), row.value(2)); });
+    if (!added)
+        return added.error();
     return std::pair{std::move(users), std::move(groups)};
 }
 
@@ -226,12 +325,14 @@ AccessStore::loadOrganizations()
                       "ORDER BY organization, unit, member_kind DESC, member_name");
     if (!m)
         return m.error();
-    while (m->next()) {
-        auto member = principalFrom(m->value(2), m->value(3));
-        if (!member)
-            return member.error();
-        members[UnitRef{m->value(0).toString(), m->value(1).toString()}].append(*member);
-    }
+    const auto added = appendRows(
+        *m, members,
+        [](const QSqlQuery &row) {
+            return Result<UnitRef>(UnitRef{row.value(0).toString(), row.value(1).toString()});
+        },
+        [](const QSqlQuery &row) { return principalFrom(row.value(2), row.value(3)); });
+    if (!added)
+        return added.error();
     return std::pair{std::move(units), std::move(members)};
 }
 
@@ -244,15 +345,10 @@ Result<QHash<Holder, QList<Rule>>> AccessStore::loadRules()
                       "holder, member, principal_kind, principal, permission");
     if (!q)
         return q.error();
-    while (q->next()) {
-        auto holder = holderFrom(*q, 0);
-        if (!holder)
-            return holder.error();
-        auto rule = ruleFrom(*q, 3);
-        if (!rule)
-            return rule.error();
-        rules[*holder].append(*rule);
-    }
+    const auto added =
+        appendRows(*q, rules, holderOfRow, [](const QSqlQuery &row) { return ruleFrom(row, 3); });
+    if (!added)
+        return added.error();
     return rules;
 }
 
@@ -264,27 +360,18 @@ Result<QHash<Holder, QList<UnitRef>>> AccessStore::loadVisibility()
                       "ORDER BY holder_kind, collection, holder, unit");
     if (!q)
         return q.error();
-    while (q->next()) {
-        auto holder = holderFrom(*q, 0);
-        if (!holder)
-            return holder.error();
-        auto unit = unitFrom(q->value(3));
-        if (!unit)
-            return unit.error();
-        visibility[*holder].append(*unit);
-    }
+    const auto added = appendRows(*q, visibility, holderOfRow, unitOfRow);
+    if (!added)
+        return added.error();
     return visibility;
 }
 
 Result<Access::EntityFacts> AccessStore::loadFacts(const EntityRef &ref)
 {
-    const QString table = tableOf(ref.collection);
-    if (table.isEmpty())
+    const SecuredTable table = securedTable(ref.collection);
+    if (table.table.isEmpty())
         return unknownCollection(ref.collection);
-    const QString templateColumn = templateColumnOf(ref.collection);
-    const QString sql =
-        QStringLiteral("SELECT creator, %1 FROM %2 WHERE name = ?")
-            .arg(templateColumn.isEmpty() ? QStringLiteral("NULL") : templateColumn, table);
+    const QString sql = selectWithTemplate(table, "creator") + QStringLiteral(" WHERE name = ?");
     auto q = Sql::run(m_database.connection(), sql, {ref.name});
     if (!q)
         return q.error();
@@ -304,14 +391,7 @@ Result<QList<Rule>> AccessStore::rules(const Holder &holder)
                       {holder.kindName(), holder.collection, holder.name});
     if (!q)
         return q.error();
-    QList<Rule> rules;
-    while (q->next()) {
-        auto rule = ruleFrom(*q, 0);
-        if (!rule)
-            return rule.error();
-        rules.append(*rule);
-    }
-    return rules;
+    return rowsOf(*q, [](const QSqlQuery &row) { return ruleFrom(row, 0); });
 }
 
 Status AccessStore::setRules(const Holder &holder, const QList<Rule> &rules)
@@ -333,23 +413,19 @@ Status AccessStore::setRules(const Holder &holder, const QList<Rule> &rules)
                                                 : QStringLiteral(" on '%1'").arg(a.member)));
         }
     }
-    auto clear = Sql::run(m_database.connection(),
-                          "DELETE FROM access_rules WHERE holder_kind = ? AND collection = ? AND "
-                          "holder = ?",
-                          {holder.kindName(), holder.collection, holder.name});
-    if (!clear)
-        return clear.error();
+    if (auto cleared = clearHolder(m_database, "access_rules", holder); !cleared)
+        return cleared;
     for (const Rule &rule : rules) {
-        auto q =
-            Sql::run(m_database.connection(),
+        if (auto done =
+                exec(m_database,
                      "INSERT INTO access_rules (holder_kind, collection, holder, member, "
                      "principal_kind, principal, permission, effect) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      {holder.kindName(), holder.collection, holder.name, rule.member,
                       Access::principalKindName(rule.principal.kind), rule.principal.name,
                       Access::permissionName(rule.permission), Access::effectName(rule.effect)});
-        if (!q)
-            return q.error();
+            !done)
+            return done;
     }
     return {};
 }
@@ -362,36 +438,26 @@ Result<QList<UnitRef>> AccessStore::visibility(const Holder &holder)
                       {holder.kindName(), holder.collection, holder.name});
     if (!q)
         return q.error();
-    QList<UnitRef> units;
-    while (q->next()) {
-        auto unit = unitFrom(q->value(0));
-        if (!unit)
-            return unit.error();
-        units.append(*unit);
-    }
-    return units;
+    return rowsOf(*q, [](const QSqlQuery &row) { return unitFrom(row.value(0)); });
 }
 
 Status AccessStore::setVisibility(const Holder &holder, const QList<UnitRef> &units)
 {
-    auto clear = Sql::run(m_database.connection(),
-                          "DELETE FROM access_visibility WHERE holder_kind = ? AND collection = ? "
-                          "AND holder = ?",
-                          {holder.kindName(), holder.collection, holder.name});
-    if (!clear)
-        return clear.error();
+    if (auto cleared = clearHolder(m_database, "access_visibility", holder); !cleared)
+        return cleared;
     QSet<QString> written;
     for (const UnitRef &unit : units) {
         const QString text = unit.toString();
         if (written.contains(text))
             continue;
         written.insert(text);
-        auto q = Sql::run(m_database.connection(),
-                          "INSERT INTO access_visibility (holder_kind, collection, holder, unit) "
-                          "VALUES (?, ?, ?, ?)",
-                          {holder.kindName(), holder.collection, holder.name, text});
-        if (!q)
-            return q.error();
+        if (auto done =
+                exec(m_database,
+                     "INSERT INTO access_visibility (holder_kind, collection, holder, unit) "
+                     "VALUES (?, ?, ?, ?)",
+                     {holder.kindName(), holder.collection, holder.name, text});
+            !done)
+            return done;
     }
     return {};
 }
@@ -451,12 +517,12 @@ Status AccessStore::renumber(const QString &organization)
                 continue;
             }
             if (unit.position != position) {
-                auto q = Sql::run(m_database.connection(),
-                                  "UPDATE org_units SET position = ? WHERE organization = ? AND "
-                                  "name = ?",
-                                  {position, organization, unit.name});
-                if (!q)
-                    return q.error();
+                if (auto done = exec(m_database,
+                                     "UPDATE org_units SET position = ? WHERE organization = ? AND "
+                                     "name = ?",
+                                     {position, organization, unit.name});
+                    !done)
+                    return done;
             }
             ++position;
             placed.insert(unit.name);
@@ -482,14 +548,8 @@ Result<QList<Principal>> AccessStore::unitMembers(const UnitRef &unit)
                       {unit.organization, unit.unit});
     if (!q)
         return q.error();
-    QList<Principal> members;
-    while (q->next()) {
-        auto member = principalFrom(q->value(0), q->value(1));
-        if (!member)
-            return member.error();
-        members.append(*member);
-    }
-    return members;
+    return rowsOf(*q,
+                  [](const QSqlQuery &row) { return principalFrom(row.value(0), row.value(1)); });
 }
 
 Status AccessStore::setUnitMembers(const UnitRef &unit, const QList<Principal> &members)
@@ -509,11 +569,10 @@ Status AccessStore::setUnitMembers(const UnitRef &unit, const QList<Principal> &
                              QStringLiteral("%1 '%2' does not exist.")
                                  .arg(Access::principalKindName(member.kind), member.name));
     }
-    auto clear = Sql::run(m_database.connection(),
-                          "DELETE FROM unit_members WHERE organization = ? AND unit = ?",
-                          {unit.organization, unit.unit});
-    if (!clear)
-        return clear.error();
+    if (auto done = exec(m_database, "DELETE FROM unit_members WHERE organization = ? AND unit = ?",
+                         {unit.organization, unit.unit});
+        !done)
+        return done;
     QList<Principal> written;
     for (const Principal &member : members) {
         if (written.contains(member))
@@ -542,13 +601,8 @@ Status AccessStore::createUnit(const QString &organization, const Organizational
     auto parent = unitRow({organization, unit.parent});
     if (!parent)
         return parent.error();
-    auto existing = unitRow({organization, unit.name});
-    if (existing)
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Organization '%1' already has a unit named '%2'.")
-                             .arg(organization, unit.name));
-    if (existing.error().code != ErrorCode::NotFound)
-        return existing.error();
+    if (auto free = refuseTakenUnitName(m_database, organization, unit.name); !free)
+        return free;
     // After every unit, so after its parent: the tree order still holds.
     auto last =
         Sql::run(m_database.connection(),
@@ -556,13 +610,10 @@ Status AccessStore::createUnit(const QString &organization, const Organizational
     if (!last)
         return last.error();
     const int position = last->next() ? last->value(0).toInt() + 1 : 0;
-    auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO org_units (organization, name, parent, description, position) "
-                      "VALUES (?, ?, ?, ?, ?)",
-                      {organization, unit.name, unit.parent, unit.description, position});
-    if (!q)
-        return q.error();
-    return {};
+    return exec(m_database,
+                "INSERT INTO org_units (organization, name, parent, description, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                {organization, unit.name, unit.parent, unit.description, position});
 }
 
 Status AccessStore::renameUnit(const UnitRef &unit, const QString &newName)
@@ -571,45 +622,33 @@ Status AccessStore::renameUnit(const UnitRef &unit, const QString &newName)
     if (!row)
         return row.error();
     if (row->parent.isEmpty())
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Unit '%1' is the root of its organization and bears its "
-                                        "name: rename the organization instead.")
-                             .arg(unit.toString()));
+        return rootRefusal(unit, "bears its name: rename the organization instead.");
     if (newName == unit.unit)
         return {};
     if (auto s = Names::validate(QStringLiteral("organizational unit"), newName); !s)
         return s;
-    auto taken = unitRow({unit.organization, newName});
-    if (taken)
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Organization '%1' already has a unit named '%2'.")
-                             .arg(unit.organization, newName));
-    if (taken.error().code != ErrorCode::NotFound)
-        return taken.error();
+    if (auto free = refuseTakenUnitName(m_database, unit.organization, newName); !free)
+        return free;
 
     const UnitRef renamed{unit.organization, newName};
-    auto self = Sql::run(m_database.connection(),
-                         "UPDATE org_units SET name = ? WHERE organization = ? AND name = ?",
+    if (auto done =
+            exec(m_database, "UPDATE org_units SET name = ? WHERE organization = ? AND name = ?",
+                 {newName, unit.organization, unit.unit});
+        !done)
+        return done;
+    if (auto done = exec(m_database,
+                         "UPDATE org_units SET parent = ? WHERE organization = ? AND "
+                         "parent = ?",
                          {newName, unit.organization, unit.unit});
-    if (!self)
-        return self.error();
-    auto children = Sql::run(m_database.connection(),
-                             "UPDATE org_units SET parent = ? WHERE organization = ? AND "
-                             "parent = ?",
-                             {newName, unit.organization, unit.unit});
-    if (!children)
-        return children.error();
-    auto members = Sql::run(m_database.connection(),
-                            "UPDATE unit_members SET unit = ? WHERE organization = ? AND unit = ?",
-                            {newName, unit.organization, unit.unit});
-    if (!members)
-        return members.error();
-    auto grants =
-        Sql::run(m_database.connection(), "UPDATE access_visibility SET unit = ? WHERE unit = ?",
-                 {renamed.toString(), unit.toString()});
-    if (!grants)
-        return grants.error();
-    return {};
+        !done)
+        return done;
+    if (auto done =
+            exec(m_database, "UPDATE unit_members SET unit = ? WHERE organization = ? AND unit = ?",
+                 {newName, unit.organization, unit.unit});
+        !done)
+        return done;
+    return exec(m_database, "UPDATE access_visibility SET unit = ? WHERE unit = ?",
+                {renamed.toString(), unit.toString()});
 }
 
 Status AccessStore::moveUnit(const UnitRef &unit, const QString &newParent)
@@ -618,10 +657,7 @@ Status AccessStore::moveUnit(const UnitRef &unit, const QString &newParent)
     if (!row)
         return row.error();
     if (row->parent.isEmpty())
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Unit '%1' is the root of its organization and cannot "
-                                        "be moved.")
-                             .arg(unit.toString()));
+        return rootRefusal(unit, "cannot be moved.");
     if (newParent.isEmpty())
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("Unit '%1' needs a parent: only the root unit has none.")
@@ -648,11 +684,11 @@ Status AccessStore::moveUnit(const UnitRef &unit, const QString &newParent)
                                                              : QStringLiteral("below it")));
         ancestor = parents.value(ancestor);
     }
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE org_units SET parent = ? WHERE organization = ? AND name = ?",
-                      {newParent, unit.organization, unit.unit});
-    if (!q)
-        return q.error();
+    if (auto done =
+            exec(m_database, "UPDATE org_units SET parent = ? WHERE organization = ? AND name = ?",
+                 {newParent, unit.organization, unit.unit});
+        !done)
+        return done;
     return renumber(unit.organization);
 }
 
@@ -660,12 +696,9 @@ Status AccessStore::describeUnit(const UnitRef &unit, const QString &description
 {
     if (auto row = unitRow(unit); !row)
         return row.error();
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE org_units SET description = ? WHERE organization = ? AND name = ?",
-                      {description, unit.organization, unit.unit});
-    if (!q)
-        return q.error();
-    return {};
+    return exec(m_database,
+                "UPDATE org_units SET description = ? WHERE organization = ? AND name = ?",
+                {description, unit.organization, unit.unit});
 }
 
 Status AccessStore::deleteUnit(const UnitRef &unit)
@@ -674,10 +707,7 @@ Status AccessStore::deleteUnit(const UnitRef &unit)
     if (!row)
         return row.error();
     if (row->parent.isEmpty())
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Unit '%1' is the root of its organization and cannot "
-                                        "be deleted: delete the organization instead.")
-                             .arg(unit.toString()));
+        return rootRefusal(unit, "cannot be deleted: delete the organization instead.");
     auto children = Sql::run(m_database.connection(),
                              "SELECT name FROM org_units WHERE organization = ? AND parent = ? "
                              "ORDER BY name",
@@ -694,12 +724,8 @@ Status AccessStore::deleteUnit(const UnitRef &unit)
                              .arg(unit.toString(), names.join(QStringLiteral(", "))));
     if (auto s = forgetUnits(unit.organization, {unit.unit}); !s)
         return s;
-    auto q = Sql::run(m_database.connection(),
-                      "DELETE FROM org_units WHERE organization = ? AND name = ?",
-                      {unit.organization, unit.unit});
-    if (!q)
-        return q.error();
-    return {};
+    return exec(m_database, "DELETE FROM org_units WHERE organization = ? AND name = ?",
+                {unit.organization, unit.unit});
 }
 
 // ---- Clean-ups ---------------------------------------------------------------
@@ -710,19 +736,10 @@ Status AccessStore::forgetEntity(const EntityRef &ref)
     if (ref.collection == TemplatesCollection)
         holders << Holder::templateInstance(ref.name);
     for (const Holder &holder : std::as_const(holders)) {
-        const QVariant kind = holder.kindName();
-        auto rules = Sql::run(m_database.connection(),
-                              "DELETE FROM access_rules WHERE holder_kind = ? AND collection = ? "
-                              "AND holder = ?",
-                              {kind, holder.collection, holder.name});
-        if (!rules)
-            return rules.error();
-        auto grants = Sql::run(m_database.connection(),
-                               "DELETE FROM access_visibility WHERE holder_kind = ? AND "
-                               "collection = ? AND holder = ?",
-                               {kind, holder.collection, holder.name});
-        if (!grants)
-            return grants.error();
+        for (const char *table : {"access_rules", "access_visibility"}) {
+            if (auto cleared = clearHolder(m_database, table, holder); !cleared)
+                return cleared;
+        }
     }
     return {};
 }
@@ -730,49 +747,40 @@ Status AccessStore::forgetEntity(const EntityRef &ref)
 Status AccessStore::forgetPrincipal(const Principal &principal)
 {
     const QString kind = Access::principalKindName(principal.kind);
-    auto rules = Sql::run(m_database.connection(),
-                          "DELETE FROM access_rules WHERE principal_kind = ? AND principal = ?",
-                          {kind, principal.name});
-    if (!rules)
-        return rules.error();
-    auto members = Sql::run(m_database.connection(),
-                            "DELETE FROM unit_members WHERE member_kind = ? AND member_name = ?",
-                            {kind, principal.name});
-    if (!members)
-        return members.error();
-    return {};
+    if (auto done =
+            exec(m_database, "DELETE FROM access_rules WHERE principal_kind = ? AND principal = ?",
+                 {kind, principal.name});
+        !done)
+        return done;
+    return exec(m_database, "DELETE FROM unit_members WHERE member_kind = ? AND member_name = ?",
+                {kind, principal.name});
 }
 
 Status AccessStore::forgetOrganization(const QString &organization)
 {
-    auto members = Sql::run(m_database.connection(),
-                            "DELETE FROM unit_members WHERE organization = ?", {organization});
-    if (!members)
-        return members.error();
+    if (auto done =
+            exec(m_database, "DELETE FROM unit_members WHERE organization = ?", {organization});
+        !done)
+        return done;
     // Every grant whose unit starts with "Organization/". Names hold no LIKE
     // wildcards but '_', so compare the prefix instead of using LIKE.
     const QString prefix = organization + u'/';
-    auto grants = Sql::run(m_database.connection(),
-                           "DELETE FROM access_visibility WHERE substr(unit, 1, ?) = ?",
-                           {int(prefix.size()), prefix});
-    if (!grants)
-        return grants.error();
-    return {};
+    return exec(m_database, "DELETE FROM access_visibility WHERE substr(unit, 1, ?) = ?",
+                {int(prefix.size()), prefix});
 }
 
 Status AccessStore::forgetUnits(const QString &organization, const QStringList &units)
 {
     for (const QString &unit : units) {
-        auto members = Sql::run(m_database.connection(),
-                                "DELETE FROM unit_members WHERE organization = ? AND unit = ?",
-                                {organization, unit});
-        if (!members)
-            return members.error();
-        auto grants =
-            Sql::run(m_database.connection(), "DELETE FROM access_visibility WHERE unit = ?",
-                     {UnitRef{organization, unit}.toString()});
-        if (!grants)
-            return grants.error();
+        if (auto done =
+                exec(m_database, "DELETE FROM unit_members WHERE organization = ? AND unit = ?",
+                     {organization, unit});
+            !done)
+            return done;
+        if (auto done = exec(m_database, "DELETE FROM access_visibility WHERE unit = ?",
+                             {UnitRef{organization, unit}.toString()});
+            !done)
+            return done;
     }
     return {};
 }
@@ -870,16 +878,15 @@ Result<QList<std::pair<Holder, UnitRef>>> AccessStore::grantsTo(const QList<Unit
                       binds);
     if (!q)
         return q.error();
-    while (q->next()) {
-        auto holder = holderFrom(*q, 0);
+    return rowsOf(*q, [](const QSqlQuery &row) -> Result<std::pair<Holder, UnitRef>> {
+        auto holder = holderOfRow(row);
         if (!holder)
             return holder.error();
-        auto unit = unitFrom(q->value(3));
+        auto unit = unitOfRow(row);
         if (!unit)
             return unit.error();
-        grants.append({*holder, *unit});
-    }
-    return grants;
+        return std::pair{*holder, *unit};
+    });
 }
 
 } // namespace Bulwark
