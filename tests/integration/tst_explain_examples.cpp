@@ -4,7 +4,7 @@
 // level, holder, rule and principal chain, and the visibility with the unit
 // and group it came through, as the document states them; where the example
 // states HTTP answers (E5, E7, E8), those too.
-#include "HeadlessServer.h"
+#include "AccessFixture.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -29,26 +29,6 @@ const QString kAdministratorLevel = u"administrator"_s;
 QString instanceHolder(const QString &templateName)
 {
     return u"ThingTemplates/%1 (instance)"_s.arg(templateName);
-}
-
-QJsonObject user(const QString &name)
-{
-    return {{"type"_L1, "User"_L1}, {"name"_L1, name}};
-}
-
-QJsonObject group(const QString &name)
-{
-    return {{"type"_L1, "Group"_L1}, {"name"_L1, name}};
-}
-
-QJsonObject rule(const QJsonObject &principal, const QString &permission, const QString &effect,
-                 const QString &member = {})
-{
-    QJsonObject result{
-        {"principal"_L1, principal}, {"permission"_L1, permission}, {"effect"_L1, effect}};
-    if (!member.isEmpty())
-        result.insert("member"_L1, member);
-    return result;
 }
 
 QString text(const QJsonValue &value)
@@ -145,18 +125,8 @@ private slots:
     void e8AdministratorsAndDefaultDeny();
 
 private:
-    // Set-up through REST as the Administrator; a failure is collected in
-    // m_failures and reported by SETUP_DONE.
-    void expect(const Answer &answer, int status, const QString &what);
-    void makeUsers(const QStringList &names);
-    void makeGroup(const QString &name, const QList<QJsonObject> &members);
-    void makeOrganization(const QString &name, const QList<std::pair<QString, QString>> &units);
-    void setUnitMembers(const QString &unit, const QList<QJsonObject> &members);
-    void setRules(const QString &holderPath, const QList<QJsonObject> &rules);
-    void setVisibility(const QString &holderPath, const QStringList &units);
-    void makeTemplate(const QString &name, const QString &base, const QJsonObject &members = {});
-    void makeThing(const QString &name, const QString &templateName,
-                   const QJsonObject &members = {});
+    // Set-up through REST as the Administrator: SETUP_DONE checks it.
+    [[nodiscard]] RestSetup &setup() { return *m_setup; }
     void buildE3();
     void buildE7();
 
@@ -169,109 +139,24 @@ private:
     [[nodiscard]] QStringList thingsListedFor(const QString &asker) const;
 
     std::unique_ptr<HeadlessServer> m_server;
-    QStringList m_failures;
+    std::unique_ptr<RestSetup> m_setup;
 };
 
-#define SETUP_DONE() QVERIFY2(m_failures.isEmpty(), qPrintable(m_failures.join(u'\n')))
+// Every set-up call so far answered as expected.
+#define SETUP_DONE() QVERIFY2(m_setup->failures().isEmpty(), qPrintable(m_setup->report()))
 
 void TestExplainExamples::init()
 {
-    m_failures.clear();
     m_server = std::make_unique<HeadlessServer>();
+    m_setup = std::make_unique<RestSetup>(*m_server, kPassword);
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
 }
 
 void TestExplainExamples::cleanup()
 {
     QCOMPARE(m_server->stop(), 0);
+    m_setup.reset();
     m_server.reset();
-}
-
-// ---- set-up helpers -------------------------------------------------------
-
-void TestExplainExamples::expect(const Answer &answer, int status, const QString &what)
-{
-    if (answer.status != status)
-        m_failures.append(u"%1: expected %2, got %3 %4"_s.arg(what)
-                              .arg(status)
-                              .arg(answer.status)
-                              .arg(QString::fromUtf8(answer.body)));
-}
-
-void TestExplainExamples::makeUsers(const QStringList &names)
-{
-    for (const QString &name : names)
-        expect(m_server->post(u"/api/Users"_s, {{"name"_L1, name}, {"password"_L1, kPassword}}),
-               201, u"POST /api/Users "_s + name);
-}
-
-void TestExplainExamples::makeGroup(const QString &name, const QList<QJsonObject> &members)
-{
-    QJsonArray list;
-    for (const QJsonObject &member : members)
-        list.append(member);
-    expect(m_server->post(u"/api/Groups"_s, {{"name"_L1, name}, {"members"_L1, list}}), 201,
-           u"POST /api/Groups "_s + name);
-}
-
-// units: (unit, parent), parents first; the root is made with the organization.
-void TestExplainExamples::makeOrganization(const QString &name,
-                                           const QList<std::pair<QString, QString>> &units)
-{
-    QJsonArray list;
-    for (const auto &[unit, parent] : units)
-        list.append(QJsonObject{{"name"_L1, unit}, {"parent"_L1, parent}});
-    expect(m_server->post(u"/api/Organizations"_s, {{"name"_L1, name}, {"units"_L1, list}}), 201,
-           u"POST /api/Organizations "_s + name);
-}
-
-// unit: "Org/Unit"
-void TestExplainExamples::setUnitMembers(const QString &unit, const QList<QJsonObject> &members)
-{
-    QJsonArray list;
-    for (const QJsonObject &member : members)
-        list.append(member);
-    const QStringList parts = unit.split(u'/');
-    const QString path = u"/api/Organizations/%1/Units/%2/Members"_s.arg(parts.at(0), parts.at(1));
-    expect(m_server->put(path, {{"members"_L1, list}}), 200, u"PUT "_s + path);
-}
-
-// holderPath: "Things/Boiler1/Permissions", "ThingTemplates/Pump/InstancePermissions",
-// "Collections/Things/Permissions".
-void TestExplainExamples::setRules(const QString &holderPath, const QList<QJsonObject> &rules)
-{
-    QJsonArray list;
-    for (const QJsonObject &item : rules)
-        list.append(item);
-    expect(m_server->put(u"/api/"_s + holderPath, {{"rules"_L1, list}}), 200,
-           u"PUT /api/"_s + holderPath);
-}
-
-void TestExplainExamples::setVisibility(const QString &holderPath, const QStringList &units)
-{
-    expect(
-        m_server->put(u"/api/"_s + holderPath, {{"units"_L1, QJsonArray::fromStringList(units)}}),
-        200, u"PUT /api/"_s + holderPath);
-}
-
-void TestExplainExamples::makeTemplate(const QString &name, const QString &base,
-                                       const QJsonObject &members)
-{
-    QJsonObject body = members;
-    body.insert("name"_L1, name);
-    if (!base.isEmpty())
-        body.insert("baseTemplate"_L1, base);
-    expect(m_server->post(u"/api/ThingTemplates"_s, body), 201, u"POST template "_s + name);
-}
-
-void TestExplainExamples::makeThing(const QString &name, const QString &templateName,
-                                    const QJsonObject &members)
-{
-    QJsonObject body = members;
-    body.insert("name"_L1, name);
-    if (!templateName.isEmpty())
-        body.insert("template"_L1, templateName);
-    expect(m_server->post(u"/api/Things"_s, body), 201, u"POST thing "_s + name);
 }
 
 QJsonObject TestExplainExamples::explain(const QString &asker, const QString &entity,
@@ -293,45 +178,34 @@ QJsonObject TestExplainExamples::explain(const QString &asker, const QString &en
 Answer TestExplainExamples::as(const QString &asker, const QByteArray &verb, const QString &path,
                                const std::optional<QJsonObject> &body) const
 {
-    Request request(verb, path);
-    if (body) {
-        request.body = jsonBody(*body);
-        request.contentType = "application/json";
-    }
-    return m_server->request(request.withCredentials(Credentials{asker, kPassword}));
+    return requestAs(*m_server, {asker, kPassword}, verb, path, body);
 }
 
 QStringList TestExplainExamples::thingsListedFor(const QString &asker) const
 {
-    const Answer list = as(asker, "GET", u"/api/Things"_s);
-    if (list.status != 200)
-        return {u"(status %1: %2)"_s.arg(list.status).arg(QString::fromUtf8(list.body))};
-    QStringList names;
-    for (const QJsonValue item : list.json().value("items"_L1).toArray())
-        names.append(item.toObject().value("name"_L1).toString());
-    return names;
+    return BulwarkTest::thingsListedFor(*m_server, {asker, kPassword});
 }
 
 // ---- E1 -------------------------------------------------------------------
 
 void TestExplainExamples::e1ThingWorxExample()
 {
-    makeUsers({u"alice"_s});
-    makeGroup(u"Operators"_s, {user(u"alice"_s)});
-    makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
-    setUnitMembers(u"Works/Ops"_s, {user(u"alice"_s)});
+    setup().makeUsers({u"alice"_s});
+    setup().makeGroup(u"Operators"_s, {user(u"alice"_s)});
+    setup().makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
+    setup().setUnitMembers(u"Works/Ops"_s, {user(u"alice"_s)});
     QJsonArray services;
     for (const QString &service : {u"Service1"_s, u"Service2"_s, u"Service3"_s})
         services.append(QJsonObject{{"name"_L1, service}});
-    makeTemplate(u"Pump"_s, {}, {{"services"_L1, services}});
-    makeThing(u"Pump7"_s, u"Pump"_s);
-    setVisibility(u"Things/Pump7/Visibility"_s, {u"Works/Ops"_s});
-    setRules(u"Collections/Things/Permissions"_s,
-             {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Deny"_s)});
-    setRules(u"ThingTemplates/Pump/InstancePermissions"_s,
-             {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Allow"_s, u"Service1"_s)});
-    setRules(u"Things/Pump7/Permissions"_s,
-             {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Allow"_s, u"Service2"_s)});
+    setup().makeTemplate(u"Pump"_s, {}, {{"services"_L1, services}});
+    setup().makeThing(u"Pump7"_s, u"Pump"_s);
+    setup().setVisibility(u"Things/Pump7/Visibility"_s, {u"Works/Ops"_s});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Deny"_s)});
+    setup().setRules(u"ThingTemplates/Pump/InstancePermissions"_s,
+                     {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Allow"_s, u"Service1"_s)});
+    setup().setRules(u"Things/Pump7/Permissions"_s,
+                     {rule(group(u"Operators"_s), u"ServiceInvoke"_s, u"Allow"_s, u"Service2"_s)});
     SETUP_DONE();
 
     const auto resolution = [](const char *decision, const QString &level, const QString &holder,
@@ -362,23 +236,24 @@ void TestExplainExamples::e1ThingWorxExample()
 
 void TestExplainExamples::e2DenyBeatsAllowWithinALevel()
 {
-    makeUsers({u"alice"_s});
-    makeGroup(u"Operators"_s, {user(u"alice"_s)});
-    makeGroup(u"Contractors"_s, {user(u"alice"_s)});
-    makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
-    setUnitMembers(u"Works/Ops"_s, {user(u"alice"_s)});
-    makeThing(u"Boiler1"_s, {},
-              {{"properties"_L1,
-                QJsonArray{QJsonObject{{"name"_L1, "setpoint"_L1}, {"baseType"_L1, "NUMBER"_L1}},
-                           QJsonObject{{"name"_L1, "mode"_L1}, {"baseType"_L1, "STRING"_L1}}}}});
-    setVisibility(u"Things/Boiler1/Visibility"_s, {u"Works/Ops"_s});
-    setRules(u"Collections/Things/Permissions"_s,
-             {rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s)});
-    setRules(u"Things/Boiler1/Permissions"_s,
-             {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Allow"_s),
-              rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s),
-              rule(group(u"Contractors"_s), u"PropertyWrite"_s, u"Deny"_s),
-              rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s, u"setpoint"_s)});
+    setup().makeUsers({u"alice"_s});
+    setup().makeGroup(u"Operators"_s, {user(u"alice"_s)});
+    setup().makeGroup(u"Contractors"_s, {user(u"alice"_s)});
+    setup().makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
+    setup().setUnitMembers(u"Works/Ops"_s, {user(u"alice"_s)});
+    setup().makeThing(
+        u"Boiler1"_s, {},
+        {{"properties"_L1,
+          QJsonArray{QJsonObject{{"name"_L1, "setpoint"_L1}, {"baseType"_L1, "NUMBER"_L1}},
+                     QJsonObject{{"name"_L1, "mode"_L1}, {"baseType"_L1, "STRING"_L1}}}}});
+    setup().setVisibility(u"Things/Boiler1/Visibility"_s, {u"Works/Ops"_s});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s)});
+    setup().setRules(u"Things/Boiler1/Permissions"_s,
+                     {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Allow"_s),
+                      rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s),
+                      rule(group(u"Contractors"_s), u"PropertyWrite"_s, u"Deny"_s),
+                      rule(user(u"alice"_s), u"PropertyWrite"_s, u"Allow"_s, u"setpoint"_s)});
     SETUP_DONE();
 
     // mode: the entity step decides; its Deny (through Contractors) beats both Allows.
@@ -429,24 +304,26 @@ void TestExplainExamples::e2DenyBeatsAllowWithinALevel()
 
 void TestExplainExamples::buildE3()
 {
-    makeUsers({u"bob"_s, u"carol"_s});
-    makeGroup(u"NightShift"_s, {user(u"bob"_s)});
-    makeGroup(u"Operators"_s, {group(u"NightShift"_s), user(u"carol"_s)});
-    makeGroup(u"Staff"_s, {group(u"Operators"_s)});
-    makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
-    setUnitMembers(u"Works/Ops"_s, {group(u"Operators"_s)});
-    makeTemplate(u"Sensor"_s, {},
-                 {{"properties"_L1, QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1},
-                                                           {"baseType"_L1, "NUMBER"_L1}}}}});
+    setup().makeUsers({u"bob"_s, u"carol"_s});
+    setup().makeGroup(u"NightShift"_s, {user(u"bob"_s)});
+    setup().makeGroup(u"Operators"_s, {group(u"NightShift"_s), user(u"carol"_s)});
+    setup().makeGroup(u"Staff"_s, {group(u"Operators"_s)});
+    setup().makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
+    setup().setUnitMembers(u"Works/Ops"_s, {group(u"Operators"_s)});
+    setup().makeTemplate(
+        u"Sensor"_s, {},
+        {{"properties"_L1,
+          QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1}, {"baseType"_L1, "NUMBER"_L1}}}}});
     for (const QString &thing : {u"Boiler1"_s, u"Boiler2"_s}) {
-        makeThing(thing, u"Sensor"_s);
-        setVisibility(u"Things/%1/Visibility"_s.arg(thing), {u"Works/Ops"_s});
+        setup().makeThing(thing, u"Sensor"_s);
+        setup().setVisibility(u"Things/%1/Visibility"_s.arg(thing), {u"Works/Ops"_s});
     }
-    setRules(u"Collections/Things/Permissions"_s, {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
-    setRules(u"ThingTemplates/Sensor/InstancePermissions"_s,
-             {rule(group(u"Operators"_s), u"PropertyRead"_s, u"Allow"_s)});
-    setRules(u"Things/Boiler1/Permissions"_s,
-             {rule(group(u"NightShift"_s), u"PropertyRead"_s, u"Deny"_s)});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
+    setup().setRules(u"ThingTemplates/Sensor/InstancePermissions"_s,
+                     {rule(group(u"Operators"_s), u"PropertyRead"_s, u"Allow"_s)});
+    setup().setRules(u"Things/Boiler1/Permissions"_s,
+                     {rule(group(u"NightShift"_s), u"PropertyRead"_s, u"Deny"_s)});
 }
 
 void TestExplainExamples::e3NestedGroups()
@@ -538,24 +415,25 @@ void TestExplainExamples::e3SecondRowAsDocumented()
 
 void TestExplainExamples::e4TemplateChainAndCreate()
 {
-    makeUsers({u"dave"_s});
-    makeGroup(u"Operators"_s, {user(u"dave"_s)});
-    makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
-    setUnitMembers(u"Works/Ops"_s, {user(u"dave"_s)});
-    makeTemplate(u"Sensor"_s, {},
-                 {{"properties"_L1, QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1},
-                                                           {"baseType"_L1, "NUMBER"_L1}}}}});
-    makeTemplate(u"TempSensor"_s, u"Sensor"_s);
-    makeTemplate(u"FastTempSensor"_s, u"TempSensor"_s);
-    makeThing(u"T1"_s, u"TempSensor"_s);
+    setup().makeUsers({u"dave"_s});
+    setup().makeGroup(u"Operators"_s, {user(u"dave"_s)});
+    setup().makeOrganization(u"Works"_s, {{u"Ops"_s, u"Works"_s}});
+    setup().setUnitMembers(u"Works/Ops"_s, {user(u"dave"_s)});
+    setup().makeTemplate(
+        u"Sensor"_s, {},
+        {{"properties"_L1,
+          QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1}, {"baseType"_L1, "NUMBER"_L1}}}}});
+    setup().makeTemplate(u"TempSensor"_s, u"Sensor"_s);
+    setup().makeTemplate(u"FastTempSensor"_s, u"TempSensor"_s);
+    setup().makeThing(u"T1"_s, u"TempSensor"_s);
     for (const QString &name : {u"ThingTemplates/Sensor"_s, u"ThingTemplates/TempSensor"_s,
                                 u"ThingTemplates/FastTempSensor"_s, u"Things/T1"_s})
-        setVisibility(name + u"/Visibility"_s, {u"Works/Ops"_s});
-    setRules(u"ThingTemplates/Sensor/InstancePermissions"_s,
-             {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Allow"_s)});
-    setRules(u"ThingTemplates/TempSensor/InstancePermissions"_s,
-             {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Deny"_s),
-              rule(group(u"Operators"_s), u"Create"_s, u"Allow"_s)});
+        setup().setVisibility(name + u"/Visibility"_s, {u"Works/Ops"_s});
+    setup().setRules(u"ThingTemplates/Sensor/InstancePermissions"_s,
+                     {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Allow"_s)});
+    setup().setRules(u"ThingTemplates/TempSensor/InstancePermissions"_s,
+                     {rule(group(u"Operators"_s), u"PropertyWrite"_s, u"Deny"_s),
+                      rule(group(u"Operators"_s), u"Create"_s, u"Allow"_s)});
     SETUP_DONE();
 
     const auto decided = [](const char *decision, const QString &level, const QString &holder) {
@@ -599,31 +477,30 @@ void TestExplainExamples::e4TemplateChainAndCreate()
 void TestExplainExamples::e5UnitHierarchy()
 {
     const QStringList everyone{u"alice"_s, u"bob"_s, u"carol"_s, u"dave"_s, u"erin"_s, u"frank"_s};
-    makeUsers(everyone);
-    QList<QJsonObject> staff;
-    for (const QString &name : everyone)
-        staff.append(user(name));
-    makeGroup(u"Staff"_s, staff);
-    makeGroup(u"PlantManagers"_s, {user(u"frank"_s)});
-    makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s},
-                                 {u"Line1"_s, u"Plant1"_s},
-                                 {u"Line2"_s, u"Plant1"_s},
-                                 {u"Plant2"_s, u"Acme"_s}});
-    setUnitMembers(u"Acme/Acme"_s, {user(u"erin"_s)});
-    setUnitMembers(u"Acme/Plant1"_s, {group(u"PlantManagers"_s)});
-    setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s)});
-    setUnitMembers(u"Acme/Line2"_s, {user(u"bob"_s)});
-    setUnitMembers(u"Acme/Plant2"_s, {user(u"carol"_s)});
+    setup().makeUsers(everyone);
+    setup().makeGroup(u"Staff"_s, users(everyone));
+    setup().makeGroup(u"PlantManagers"_s, {user(u"frank"_s)});
+    setup().makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s},
+                                         {u"Line1"_s, u"Plant1"_s},
+                                         {u"Line2"_s, u"Plant1"_s},
+                                         {u"Plant2"_s, u"Acme"_s}});
+    setup().setUnitMembers(u"Acme/Acme"_s, {user(u"erin"_s)});
+    setup().setUnitMembers(u"Acme/Plant1"_s, {group(u"PlantManagers"_s)});
+    setup().setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s)});
+    setup().setUnitMembers(u"Acme/Line2"_s, {user(u"bob"_s)});
+    setup().setUnitMembers(u"Acme/Plant2"_s, {user(u"carol"_s)});
     // dave creates Boiler1 himself (a Create rule for him alone; it decides
     // nothing about reading).
-    setRules(u"Collections/Things/Permissions"_s, {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s),
-                                                   rule(user(u"dave"_s), u"Create"_s, u"Allow"_s)});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s),
+                      rule(user(u"dave"_s), u"Create"_s, u"Allow"_s)});
     SETUP_DONE();
     const Answer created =
         as(u"dave"_s, "POST", u"/api/Things"_s, QJsonObject{{"name"_L1, "Boiler1"_L1}});
     QVERIFY2(created.status == 201, created.body.constData());
-    setVisibility(u"Things/Boiler1/Visibility"_s, {u"Acme/Line1"_s});
-    setRules(u"Things/Boiler1/Permissions"_s, {rule(user(u"bob"_s), u"Read"_s, u"Allow"_s)});
+    setup().setVisibility(u"Things/Boiler1/Visibility"_s, {u"Acme/Line1"_s});
+    setup().setRules(u"Things/Boiler1/Permissions"_s,
+                     {rule(user(u"bob"_s), u"Read"_s, u"Allow"_s)});
     SETUP_DONE();
 
     const auto throughUnit = [](const char *unit, const QJsonArray &via) {
@@ -671,7 +548,7 @@ void TestExplainExamples::e5UnitHierarchy()
 
     // Granted to Acme/Plant1 instead: frank and erin see it, alice and bob
     // (below Plant1) do not.
-    setVisibility(u"Things/Boiler1/Visibility"_s, {u"Acme/Plant1"_s});
+    setup().setVisibility(u"Things/Boiler1/Visibility"_s, {u"Acme/Plant1"_s});
     SETUP_DONE();
     QCOMPARE(as(u"frank"_s, "GET", u"/api/Things/Boiler1"_s).status, 200);
     QCOMPARE(as(u"erin"_s, "GET", u"/api/Things/Boiler1"_s).status, 200);
@@ -688,21 +565,22 @@ void TestExplainExamples::e5UnitHierarchy()
 
 void TestExplainExamples::e6SeveralOrganizations()
 {
-    makeUsers({u"alice"_s, u"gina"_s, u"max"_s});
-    makeGroup(u"Staff"_s, {user(u"alice"_s), user(u"gina"_s), user(u"max"_s)});
-    makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s}});
-    makeOrganization(u"Globex"_s, {{u"Lab"_s, u"Globex"_s}});
-    setUnitMembers(u"Acme/Plant1"_s, {user(u"alice"_s), user(u"max"_s)});
-    setUnitMembers(u"Globex/Lab"_s, {user(u"gina"_s), user(u"max"_s)});
-    setRules(u"Collections/Things/Permissions"_s, {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
+    setup().makeUsers({u"alice"_s, u"gina"_s, u"max"_s});
+    setup().makeGroup(u"Staff"_s, users({u"alice"_s, u"gina"_s, u"max"_s}));
+    setup().makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s}});
+    setup().makeOrganization(u"Globex"_s, {{u"Lab"_s, u"Globex"_s}});
+    setup().setUnitMembers(u"Acme/Plant1"_s, {user(u"alice"_s), user(u"max"_s)});
+    setup().setUnitMembers(u"Globex/Lab"_s, {user(u"gina"_s), user(u"max"_s)});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
     const QList<std::pair<QString, QStringList>> things{
         {u"A1"_s, {u"Acme/Plant1"_s}},
         {u"G1"_s, {u"Globex/Lab"_s}},
         {u"AG"_s, {u"Acme/Plant1"_s, u"Globex/Lab"_s}},
     };
     for (const auto &[thing, grants] : things) {
-        makeThing(thing, {});
-        setVisibility(u"Things/%1/Visibility"_s.arg(thing), grants);
+        setup().makeThing(thing, {});
+        setup().setVisibility(u"Things/%1/Visibility"_s.arg(thing), grants);
     }
     SETUP_DONE();
 
@@ -741,36 +619,35 @@ void TestExplainExamples::e6SeveralOrganizations()
 void TestExplainExamples::buildE7()
 {
     const QStringList everyone{u"alice"_s, u"bob"_s, u"carol"_s, u"gina"_s};
-    makeUsers(everyone);
-    QList<QJsonObject> staff;
-    for (const QString &name : everyone)
-        staff.append(user(name));
-    makeGroup(u"Staff"_s, staff);
-    makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s},
-                                 {u"Line1"_s, u"Plant1"_s},
-                                 {u"Line2"_s, u"Plant1"_s},
-                                 {u"Plant2"_s, u"Acme"_s}});
-    makeOrganization(u"Globex"_s, {{u"Lab"_s, u"Globex"_s}});
-    setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s)});
-    setUnitMembers(u"Acme/Line2"_s, {user(u"bob"_s)});
-    setUnitMembers(u"Acme/Plant2"_s, {user(u"carol"_s)});
-    setUnitMembers(u"Globex/Lab"_s, {user(u"gina"_s)});
+    setup().makeUsers(everyone);
+    setup().makeGroup(u"Staff"_s, users(everyone));
+    setup().makeOrganization(u"Acme"_s, {{u"Plant1"_s, u"Acme"_s},
+                                         {u"Line1"_s, u"Plant1"_s},
+                                         {u"Line2"_s, u"Plant1"_s},
+                                         {u"Plant2"_s, u"Acme"_s}});
+    setup().makeOrganization(u"Globex"_s, {{u"Lab"_s, u"Globex"_s}});
+    setup().setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s)});
+    setup().setUnitMembers(u"Acme/Line2"_s, {user(u"bob"_s)});
+    setup().setUnitMembers(u"Acme/Plant2"_s, {user(u"carol"_s)});
+    setup().setUnitMembers(u"Globex/Lab"_s, {user(u"gina"_s)});
     const QJsonObject number{
         {"properties"_L1,
          QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1}, {"baseType"_L1, "NUMBER"_L1}}}}};
-    makeTemplate(u"Sensor"_s, {}, number);
-    makeTemplate(u"Pump"_s, {},
-                 {{"properties"_L1,
-                   QJsonArray{QJsonObject{{"name"_L1, "rpm"_L1}, {"baseType"_L1, "INTEGER"_L1}}}}});
-    makeThing(u"Boiler1"_s, u"Sensor"_s);
-    makeThing(u"Pump7"_s, u"Pump"_s);
-    setVisibility(u"ThingTemplates/Sensor/InstanceVisibility"_s, {u"Acme/Line1"_s});
-    setVisibility(u"Collections/Things/Visibility"_s, {u"Acme/Plant2"_s});
-    setVisibility(u"Things/Boiler1/Visibility"_s, {u"Globex/Lab"_s});
+    setup().makeTemplate(u"Sensor"_s, {}, number);
+    setup().makeTemplate(
+        u"Pump"_s, {},
+        {{"properties"_L1,
+          QJsonArray{QJsonObject{{"name"_L1, "rpm"_L1}, {"baseType"_L1, "INTEGER"_L1}}}}});
+    setup().makeThing(u"Boiler1"_s, u"Sensor"_s);
+    setup().makeThing(u"Pump7"_s, u"Pump"_s);
+    setup().setVisibility(u"ThingTemplates/Sensor/InstanceVisibility"_s, {u"Acme/Line1"_s});
+    setup().setVisibility(u"Collections/Things/Visibility"_s, {u"Acme/Plant2"_s});
+    setup().setVisibility(u"Things/Boiler1/Visibility"_s, {u"Globex/Lab"_s});
     // Read on templates too, so that a 404 for a template is visibility's doing.
-    setRules(u"Collections/Things/Permissions"_s, {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
-    setRules(u"Collections/ThingTemplates/Permissions"_s,
-             {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
+    setup().setRules(u"Collections/Things/Permissions"_s,
+                     {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
+    setup().setRules(u"Collections/ThingTemplates/Permissions"_s,
+                     {rule(group(u"Staff"_s), u"Read"_s, u"Allow"_s)});
 }
 
 void TestExplainExamples::e7CollectionAndInstanceVisibility()
@@ -825,13 +702,14 @@ void TestExplainExamples::e7CollectionAndInstanceVisibility()
 void TestExplainExamples::e8AdministratorsAndDefaultDeny()
 {
     buildE7();
-    makeUsers({u"erin"_s, u"norules"_s});
-    expect(m_server->put(u"/api/Groups/Administrators"_s,
-                         {{"members"_L1, QJsonArray{user(kAdministrator), user(u"erin"_s)}}}),
-           200, u"PUT Administrators"_s);
+    setup().makeUsers({u"erin"_s, u"norules"_s});
+    setup().expect(
+        m_server->put(u"/api/Groups/Administrators"_s,
+                      {{"members"_L1, QJsonArray{user(kAdministrator), user(u"erin"_s)}}}),
+        200, u"PUT Administrators"_s);
     // norules sees Boiler1 (Acme/Line1, through Sensor's instance visibility)
     // but is in no group and named by no rule.
-    setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s), user(u"norules"_s)});
+    setup().setUnitMembers(u"Acme/Line1"_s, {user(u"alice"_s), user(u"norules"_s)});
     SETUP_DONE();
 
     const QJsonObject administrator{

@@ -13,6 +13,7 @@
 using namespace Bulwark;
 using namespace Bulwark::Access;
 using namespace BulwarkTest;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -39,6 +40,18 @@ UnitRef unit(const QString &text)
 EntityRef entity(const QString &text)
 {
     return *EntityRef::parse(text);
+}
+
+// A holder by the text it shows as: "Things/Boiler1", "ThingTemplates/Sensor
+// (instance)", or a collection's name alone ("Things").
+Holder holder(const QString &text)
+{
+    static const QString instance = u" (instance)"_s;
+    if (text.endsWith(instance))
+        return Holder::templateInstance(text.section(u'/', 1).chopped(instance.size()));
+    if (!text.contains(u'/'))
+        return Holder::collectionOf(text);
+    return Holder::entity(entity(text));
 }
 
 QString ruleKey(const Rule &r)
@@ -113,6 +126,63 @@ bool treeOrdered(const Organization &o)
     return true;
 }
 
+// Users alice, bob, carol, dave, "o'brien"; groups Operators ∋ bob and
+// Empty; organizations Acme (Acme > Plant1 > Line1, Line2; Acme >
+// Plant2), Acme2 (root only) and Globex (Globex > Lab); templates Sensor
+// and TempSensor (from Sensor); Things Boiler1 (Sensor), Boiler2
+// (TempSensor), Pump7 (none).
+void populate(EntityStore &store)
+{
+    for (const QString &name : {u"alice"_s, u"bob"_s, u"carol"_s, u"dave"_s, u"o'brien"_s}) {
+        User u;
+        u.name = name;
+        u.created = u.modified = now();
+        QVERIFY(store.createUser(u, {}).ok());
+    }
+    QVERIFY(store.createGroup({u"Operators"_s, {}, {user(u"bob"_s)}, now(), now()}).ok());
+    QVERIFY(store.createGroup({u"Empty"_s, {}, {}, now(), now()}).ok());
+    Organization acme{u"Acme"_s, {}, {}, now(), now()};
+    acme.units = {{u"Acme"_s, {}, {}},
+                  {u"Plant1"_s, {}, u"Acme"_s},
+                  {u"Line1"_s, {}, u"Plant1"_s},
+                  {u"Line2"_s, {}, u"Plant1"_s},
+                  {u"Plant2"_s, {}, u"Acme"_s}};
+    QVERIFY(store.createOrganization(acme).ok());
+    QVERIFY(store.createOrganization({u"Acme2"_s, {}, {{u"Acme2"_s, {}, {}}}, now(), now()}).ok());
+    QVERIFY(store
+                .createOrganization({u"Globex"_s,
+                                     {},
+                                     {{u"Globex"_s, {}, {}}, {u"Lab"_s, {}, u"Globex"_s}},
+                                     now(),
+                                     now()})
+                .ok());
+    QVERIFY(store.createTemplate({u"Sensor"_s, {}, {}, {}, now(), now()}).ok());
+    QVERIFY(store.createTemplate({u"TempSensor"_s, {}, u"Sensor"_s, {}, now(), now()}).ok());
+    QVERIFY(store.createThing({u"Boiler1"_s, {}, u"Sensor"_s, {}, now(), now()}).ok());
+    QVERIFY(store.createThing({u"Boiler2"_s, {}, u"TempSensor"_s, {}, now(), now()}).ok());
+    QVERIFY(store.createThing({u"Pump7"_s, {}, {}, {}, now(), now()}).ok());
+}
+
+// A new database of the current row's backend with populate()'s entities, the
+// stores over it, and the holders most tests use.
+struct Scene
+{
+    explicit Scene(TestDatabases &databases)
+        : db(databases.fresh(TestDatabases::Schema::Latest))
+        , store(*db)
+        , access(*db)
+    {
+        populate(store);
+    }
+
+    std::unique_ptr<Database> db;
+    EntityStore store;
+    AccessStore access;
+    const Holder boiler = holder(u"Things/Boiler1"_s);
+    const Holder sensor = holder(u"ThingTemplates/Sensor (instance)"_s);
+    const Holder things = holder(u"Things"_s);
+};
+
 } // namespace
 
 class TestAccessStore : public QObject
@@ -122,73 +192,11 @@ class TestAccessStore : public QObject
 private:
     TestDatabases m_databases;
 
-    // Users alice, bob, carol, dave, "o'brien"; groups Operators ∋ bob and
-    // Empty; organizations Acme (Acme > Plant1 > Line1, Line2; Acme >
-    // Plant2), Acme2 (root only) and Globex (Globex > Lab); templates Sensor
-    // and TempSensor (from Sensor); Things Boiler1 (Sensor), Boiler2
-    // (TempSensor), Pump7 (none).
-    static void populate(EntityStore &store)
-    {
-        for (const QString &name :
-             {QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
-              QStringLiteral("dave"), QStringLiteral("o'brien")}) {
-            User u;
-            u.name = name;
-            u.created = u.modified = now();
-            QVERIFY(store.createUser(u, {}).ok());
-        }
-        QVERIFY(
-            store
-                .createGroup(
-                    {QStringLiteral("Operators"), {}, {user(QStringLiteral("bob"))}, now(), now()})
-                .ok());
-        QVERIFY(store.createGroup({QStringLiteral("Empty"), {}, {}, now(), now()}).ok());
-        Organization acme{QStringLiteral("Acme"), {}, {}, now(), now()};
-        acme.units = {{QStringLiteral("Acme"), {}, {}},
-                      {QStringLiteral("Plant1"), {}, QStringLiteral("Acme")},
-                      {QStringLiteral("Line1"), {}, QStringLiteral("Plant1")},
-                      {QStringLiteral("Line2"), {}, QStringLiteral("Plant1")},
-                      {QStringLiteral("Plant2"), {}, QStringLiteral("Acme")}};
-        QVERIFY(store.createOrganization(acme).ok());
-        QVERIFY(store
-                    .createOrganization({QStringLiteral("Acme2"),
-                                         {},
-                                         {{QStringLiteral("Acme2"), {}, {}}},
-                                         now(),
-                                         now()})
-                    .ok());
-        QVERIFY(store
-                    .createOrganization({QStringLiteral("Globex"),
-                                         {},
-                                         {{QStringLiteral("Globex"), {}, {}},
-                                          {QStringLiteral("Lab"), {}, QStringLiteral("Globex")}},
-                                         now(),
-                                         now()})
-                    .ok());
-        QVERIFY(store.createTemplate({QStringLiteral("Sensor"), {}, {}, {}, now(), now()}).ok());
-        QVERIFY(
-            store
-                .createTemplate(
-                    {QStringLiteral("TempSensor"), {}, QStringLiteral("Sensor"), {}, now(), now()})
-                .ok());
-        QVERIFY(store
-                    .createThing(
-                        {QStringLiteral("Boiler1"), {}, QStringLiteral("Sensor"), {}, now(), now()})
-                    .ok());
-        QVERIFY(
-            store
-                .createThing(
-                    {QStringLiteral("Boiler2"), {}, QStringLiteral("TempSensor"), {}, now(), now()})
-                .ok());
-        QVERIFY(store.createThing({QStringLiteral("Pump7"), {}, {}, {}, now(), now()}).ok());
-    }
-
     static QList<Rule> someRules()
     {
-        return {{group(QStringLiteral("Operators")), Permission::ServiceInvoke, Effect::Allow,
-                 QStringLiteral("Service1")},
-                {group(QStringLiteral("Operators")), Permission::ServiceInvoke, Effect::Deny, {}},
-                {user(QStringLiteral("alice")), Permission::Read, Effect::Allow, {}}};
+        return {{group(u"Operators"_s), Permission::ServiceInvoke, Effect::Allow, u"Service1"_s},
+                {group(u"Operators"_s), Permission::ServiceInvoke, Effect::Deny, {}},
+                {user(u"alice"_s), Permission::Read, Effect::Allow, {}}};
     }
 
 private Q_SLOTS:
@@ -196,25 +204,18 @@ private Q_SLOTS:
 
     void rulesRoundTripAndReplacement()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        const Holder sensor = Holder::templateInstance(QStringLiteral("Sensor"));
-        const Holder sensorItself = Holder::entity(entity(QStringLiteral("ThingTemplates/Sensor")));
-        const Holder things = Holder::collectionOf(QStringLiteral("Things"));
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        const Holder sensorItself = Holder::entity(entity(u"ThingTemplates/Sensor"_s));
 
         QVERIFY(access.rules(boiler)->isEmpty());
         QVERIFY(store.inTransaction([&] { return access.setRules(boiler, someRules()); }).ok());
         const QList<Rule> instanceRules{
-            {group(QStringLiteral("Operators")), Permission::Create, Effect::Allow, {}}};
+            {group(u"Operators"_s), Permission::Create, Effect::Allow, {}}};
         QVERIFY(access.setRules(sensor, instanceRules).ok());
-        const QList<Rule> templateRules{
-            {user(QStringLiteral("carol")), Permission::Update, Effect::Deny, {}}};
+        const QList<Rule> templateRules{{user(u"carol"_s), Permission::Update, Effect::Deny, {}}};
         QVERIFY(access.setRules(sensorItself, templateRules).ok());
-        const QList<Rule> collectionRules{
-            {user(QStringLiteral("dave")), Permission::Create, Effect::Allow, {}}};
+        const QList<Rule> collectionRules{{user(u"dave"_s), Permission::Create, Effect::Allow, {}}};
         QVERIFY(access.setRules(things, collectionRules).ok());
 
         QCOMPARE(keys(*access.rules(boiler)), keys(someRules()));
@@ -224,8 +225,8 @@ private Q_SLOTS:
         QCOMPARE(*access.rules(things), collectionRules);
 
         // Replaced as a whole.
-        const QList<Rule> replacement{{user(QStringLiteral("bob")), Permission::PropertyWrite,
-                                       Effect::Deny, QStringLiteral("setpoint")}};
+        const QList<Rule> replacement{
+            {user(u"bob"_s), Permission::PropertyWrite, Effect::Deny, u"setpoint"_s}};
         QVERIFY(access.setRules(boiler, replacement).ok());
         QCOMPARE(*access.rules(boiler), replacement);
         QVERIFY(access.setRules(boiler, {}).ok());
@@ -236,405 +237,277 @@ private Q_SLOTS:
         // and nothing is written.
         QVERIFY(access.setRules(boiler, replacement).ok());
         QList<Rule> twice = someRules();
-        twice << Rule{user(QStringLiteral("alice")), Permission::Read, Effect::Deny, {}};
+        twice << Rule{user(u"alice"_s), Permission::Read, Effect::Deny, {}};
         const Status refused = access.setRules(boiler, twice);
         QCOMPARE(refused.error().code, ErrorCode::BadRequest);
-        QVERIFY2(refused.error().message.contains(QStringLiteral("alice")),
-                 qPrintable(refused.error().message));
+        QVERIFY2(refused.error().message.contains(u"alice"_s), qPrintable(refused.error().message));
         QCOMPARE(*access.rules(boiler), replacement);
 
         // The same rule for another member is a different rule.
-        QList<Rule> members{{user(QStringLiteral("bob")), Permission::PropertyRead, Effect::Allow,
-                             QStringLiteral("a")},
-                            {user(QStringLiteral("bob")), Permission::PropertyRead, Effect::Deny,
-                             QStringLiteral("b")}};
+        QList<Rule> members{{user(u"bob"_s), Permission::PropertyRead, Effect::Allow, u"a"_s},
+                            {user(u"bob"_s), Permission::PropertyRead, Effect::Deny, u"b"_s}};
         QVERIFY(access.setRules(boiler, members).ok());
         QCOMPARE(keys(*access.rules(boiler)), keys(members));
     }
 
     void visibilityRoundTripAndReplacement()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        const Holder sensor = Holder::templateInstance(QStringLiteral("Sensor"));
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
         QVERIFY(access.visibility(boiler)->isEmpty());
         QVERIFY(access
-                    .setVisibility(boiler, {unit(QStringLiteral("Globex/Lab")),
-                                            unit(QStringLiteral("Acme/Line1")),
-                                            unit(QStringLiteral("Acme/Line1"))})
+                    .setVisibility(boiler, {unit(u"Globex/Lab"_s), unit(u"Acme/Line1"_s),
+                                            unit(u"Acme/Line1"_s)})
                     .ok());
-        QVERIFY(access.setVisibility(sensor, {unit(QStringLiteral("Acme/Plant2"))}).ok());
+        QVERIFY(access.setVisibility(sensor, {unit(u"Acme/Plant2"_s)}).ok());
         QCOMPARE(texts(*access.visibility(boiler)),
-                 (QStringList{QStringLiteral("Acme/Line1"), QStringLiteral("Globex/Lab")}));
-        QCOMPARE(texts(*access.visibility(sensor)), QStringList{QStringLiteral("Acme/Plant2")});
-        QVERIFY(access.setVisibility(boiler, {unit(QStringLiteral("Acme/Acme"))}).ok());
-        QCOMPARE(texts(*access.visibility(boiler)), QStringList{QStringLiteral("Acme/Acme")});
+                 (QStringList{u"Acme/Line1"_s, u"Globex/Lab"_s}));
+        QCOMPARE(texts(*access.visibility(sensor)), QStringList{u"Acme/Plant2"_s});
+        QVERIFY(access.setVisibility(boiler, {unit(u"Acme/Acme"_s)}).ok());
+        QCOMPARE(texts(*access.visibility(boiler)), QStringList{u"Acme/Acme"_s});
         QVERIFY(access.setVisibility(boiler, {}).ok());
         QVERIFY(access.visibility(boiler)->isEmpty());
-        QCOMPARE(texts(*access.visibility(sensor)), QStringList{QStringLiteral("Acme/Plant2")});
+        QCOMPARE(texts(*access.visibility(sensor)), QStringList{u"Acme/Plant2"_s});
     }
 
     void unitMembersRoundTrip()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const UnitRef line1 = unit(QStringLiteral("Acme/Line1"));
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        const UnitRef line1 = unit(u"Acme/Line1"_s);
         QVERIFY(access.unitMembers(line1)->isEmpty());
-        QVERIFY(access
-                    .setUnitMembers(line1, {user(QStringLiteral("alice")),
-                                            group(QStringLiteral("Operators")),
-                                            user(QStringLiteral("alice"))})
-                    .ok());
+        QVERIFY(
+            access
+                .setUnitMembers(line1, {user(u"alice"_s), group(u"Operators"_s), user(u"alice"_s)})
+                .ok());
         QCOMPARE(names(*access.unitMembers(line1)),
-                 (QStringList{QStringLiteral("Group:Operators"), QStringLiteral("User:alice")}));
-        QVERIFY(access.setUnitMembers(line1, {user(QStringLiteral("carol"))}).ok());
-        QCOMPARE(names(*access.unitMembers(line1)), QStringList{QStringLiteral("User:carol")});
+                 (QStringList{u"Group:Operators"_s, u"User:alice"_s}));
+        QVERIFY(access.setUnitMembers(line1, {user(u"carol"_s)}).ok());
+        QCOMPARE(names(*access.unitMembers(line1)), QStringList{u"User:carol"_s});
 
-        QCOMPARE(access.unitMembers(unit(QStringLiteral("Acme/Nowhere"))).error().code,
-                 ErrorCode::NotFound);
-        const auto noOrganization = access.unitMembers(unit(QStringLiteral("Initech/Initech")));
+        QCOMPARE(access.unitMembers(unit(u"Acme/Nowhere"_s)).error().code, ErrorCode::NotFound);
+        const auto noOrganization = access.unitMembers(unit(u"Initech/Initech"_s));
         QCOMPARE(noOrganization.error().code, ErrorCode::NotFound);
-        QVERIFY(noOrganization.error().message.contains(QStringLiteral("Initech")));
-        QCOMPARE(access.setUnitMembers(unit(QStringLiteral("Acme/Nowhere")), {}).error().code,
+        QVERIFY(noOrganization.error().message.contains(u"Initech"_s));
+        QCOMPARE(access.setUnitMembers(unit(u"Acme/Nowhere"_s), {}).error().code,
                  ErrorCode::NotFound);
-        const Status ghost = access.setUnitMembers(line1, {user(QStringLiteral("ghost"))});
+        const Status ghost = access.setUnitMembers(line1, {user(u"ghost"_s)});
         QCOMPARE(ghost.error().code, ErrorCode::NotFound);
-        QVERIFY(ghost.error().message.contains(QStringLiteral("ghost")));
-        QCOMPARE(names(*access.unitMembers(line1)), QStringList{QStringLiteral("User:carol")});
+        QVERIFY(ghost.error().message.contains(u"ghost"_s));
+        QCOMPARE(names(*access.unitMembers(line1)), QStringList{u"User:carol"_s});
         QVERIFY(access.setUnitMembers(line1, {}).ok());
         QVERIFY(access.unitMembers(line1)->isEmpty());
     }
 
     void createUnit()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const QString acme = QStringLiteral("Acme");
-        QVERIFY(access
-                    .createUnit(acme, {QStringLiteral("Cell1"), QStringLiteral("first cell"),
-                                       QStringLiteral("Line1")})
-                    .ok());
-        QCOMPARE(access.createUnit(acme, {QStringLiteral("Cell1"), {}, QStringLiteral("Line2")})
-                     .error()
-                     .code,
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        const QString acme = u"Acme"_s;
+        QVERIFY(access.createUnit(acme, {u"Cell1"_s, u"first cell"_s, u"Line1"_s}).ok());
+        QCOMPARE(access.createUnit(acme, {u"Cell1"_s, {}, u"Line2"_s}).error().code,
                  ErrorCode::Conflict);
-        QCOMPARE(access.createUnit(acme, {QStringLiteral("Plant1"), {}, QStringLiteral("Acme")})
-                     .error()
-                     .code,
+        QCOMPARE(access.createUnit(acme, {u"Plant1"_s, {}, u"Acme"_s}).error().code,
                  ErrorCode::Conflict);
-        const Status noParent =
-            access.createUnit(acme, {QStringLiteral("Cell2"), {}, QStringLiteral("Missing")});
+        const Status noParent = access.createUnit(acme, {u"Cell2"_s, {}, u"Missing"_s});
         QCOMPARE(noParent.error().code, ErrorCode::NotFound);
-        QVERIFY(noParent.error().message.contains(QStringLiteral("Acme/Missing")));
-        QCOMPARE(access.createUnit(acme, {QStringLiteral("Cell2"), {}, {}}).error().code,
-                 ErrorCode::BadRequest);
-        QCOMPARE(access.createUnit(acme, {QStringLiteral("bad name"), {}, QStringLiteral("Acme")})
-                     .error()
-                     .code,
+        QVERIFY(noParent.error().message.contains(u"Acme/Missing"_s));
+        QCOMPARE(access.createUnit(acme, {u"Cell2"_s, {}, {}}).error().code, ErrorCode::BadRequest);
+        QCOMPARE(access.createUnit(acme, {u"bad name"_s, {}, u"Acme"_s}).error().code,
                  ErrorCode::InvalidName);
-        QCOMPARE(access
-                     .createUnit(QStringLiteral("Initech"),
-                                 {QStringLiteral("X"), {}, QStringLiteral("Initech")})
-                     .error()
-                     .code,
+        QCOMPARE(access.createUnit(u"Initech"_s, {u"X"_s, {}, u"Initech"_s}).error().code,
                  ErrorCode::NotFound);
 
         const auto o = store.organization(acme);
         QVERIFY(o.ok());
         QVERIFY(treeOrdered(*o));
         QCOMPARE(o->units.size(), 6);
-        QCOMPARE(o->units.constLast().name, QStringLiteral("Cell1"));
-        QCOMPARE(o->units.constLast().parent, QStringLiteral("Line1"));
-        QCOMPARE(o->units.constLast().description, QStringLiteral("first cell"));
-        QVERIFY(access.describeUnit(unit(QStringLiteral("Acme/Cell1")), QStringLiteral("c")).ok());
-        QVERIFY(
-            access.describeUnit(unit(QStringLiteral("Acme/Acme")), QStringLiteral("root")).ok());
-        QCOMPARE(store.organization(acme)->units.constFirst().description, QStringLiteral("root"));
-        QCOMPARE(access.describeUnit(unit(QStringLiteral("Acme/Nope")), {}).error().code,
-                 ErrorCode::NotFound);
+        QCOMPARE(o->units.constLast().name, u"Cell1"_s);
+        QCOMPARE(o->units.constLast().parent, u"Line1"_s);
+        QCOMPARE(o->units.constLast().description, u"first cell"_s);
+        QVERIFY(access.describeUnit(unit(u"Acme/Cell1"_s), u"c"_s).ok());
+        QVERIFY(access.describeUnit(unit(u"Acme/Acme"_s), u"root"_s).ok());
+        QCOMPARE(store.organization(acme)->units.constFirst().description, u"root"_s);
+        QCOMPARE(access.describeUnit(unit(u"Acme/Nope"_s), {}).error().code, ErrorCode::NotFound);
     }
 
     void renameUnitKeepsMembersAndGrants()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        QVERIFY(access
-                    .setUnitMembers(unit(QStringLiteral("Acme/Plant1")),
-                                    {user(QStringLiteral("alice"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(boiler, {unit(QStringLiteral("Acme/Plant1")),
-                                            unit(QStringLiteral("Globex/Lab"))})
-                    .ok());
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Plant1"_s), {user(u"alice"_s)}).ok());
+        QVERIFY(access.setVisibility(boiler, {unit(u"Acme/Plant1"_s), unit(u"Globex/Lab"_s)}).ok());
         // A unit of the same name in another organization is not renamed.
+        QVERIFY(access.createUnit(u"Globex"_s, {u"Plant1"_s, {}, u"Globex"_s}).ok());
         QVERIFY(access
-                    .createUnit(QStringLiteral("Globex"),
-                                {QStringLiteral("Plant1"), {}, QStringLiteral("Globex")})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("Things/Pump7"))),
-                                   {unit(QStringLiteral("Globex/Plant1"))})
+                    .setVisibility(Holder::entity(entity(u"Things/Pump7"_s)),
+                                   {unit(u"Globex/Plant1"_s)})
                     .ok());
 
         QVERIFY(store
-                    .inTransaction([&] {
-                        return access.renameUnit(unit(QStringLiteral("Acme/Plant1")),
-                                                 QStringLiteral("Works"));
-                    })
+                    .inTransaction(
+                        [&] { return access.renameUnit(unit(u"Acme/Plant1"_s), u"Works"_s); })
                     .ok());
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Works")))),
-                 QStringList{QStringLiteral("User:alice")});
-        QCOMPARE(access.unitMembers(unit(QStringLiteral("Acme/Plant1"))).error().code,
-                 ErrorCode::NotFound);
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Works"_s))), QStringList{u"User:alice"_s});
+        QCOMPARE(access.unitMembers(unit(u"Acme/Plant1"_s)).error().code, ErrorCode::NotFound);
         QCOMPARE(texts(*access.visibility(boiler)),
-                 (QStringList{QStringLiteral("Acme/Works"), QStringLiteral("Globex/Lab")}));
-        QCOMPARE(texts(*access.visibility(Holder::entity(entity(QStringLiteral("Things/Pump7"))))),
-                 QStringList{QStringLiteral("Globex/Plant1")});
-        const auto o = store.organization(QStringLiteral("Acme"));
+                 (QStringList{u"Acme/Works"_s, u"Globex/Lab"_s}));
+        QCOMPARE(texts(*access.visibility(Holder::entity(entity(u"Things/Pump7"_s)))),
+                 QStringList{u"Globex/Plant1"_s});
+        const auto o = store.organization(u"Acme"_s);
         QVERIFY(treeOrdered(*o));
-        QCOMPARE(namesOf(o->units), (QStringList{QStringLiteral("Acme"), QStringLiteral("Works"),
-                                                 QStringLiteral("Line1"), QStringLiteral("Line2"),
-                                                 QStringLiteral("Plant2")}));
-        QCOMPARE(o->units.at(2).parent, QStringLiteral("Works"));
+        QCOMPARE(namesOf(o->units),
+                 (QStringList{u"Acme"_s, u"Works"_s, u"Line1"_s, u"Line2"_s, u"Plant2"_s}));
+        QCOMPARE(o->units.at(2).parent, u"Works"_s);
 
         // The root cannot be renamed; names are unique and valid; renaming to
         // its own name changes nothing.
-        QCOMPARE(access.renameUnit(unit(QStringLiteral("Acme/Acme")), QStringLiteral("Root"))
-                     .error()
-                     .code,
+        QCOMPARE(access.renameUnit(unit(u"Acme/Acme"_s), u"Root"_s).error().code,
                  ErrorCode::Conflict);
-        QCOMPARE(access.renameUnit(unit(QStringLiteral("Acme/Works")), QStringLiteral("Line1"))
-                     .error()
-                     .code,
+        QCOMPARE(access.renameUnit(unit(u"Acme/Works"_s), u"Line1"_s).error().code,
                  ErrorCode::Conflict);
-        QCOMPARE(access.renameUnit(unit(QStringLiteral("Acme/Works")), QStringLiteral("a/b"))
-                     .error()
-                     .code,
+        QCOMPARE(access.renameUnit(unit(u"Acme/Works"_s), u"a/b"_s).error().code,
                  ErrorCode::InvalidName);
-        QCOMPARE(
-            access.renameUnit(unit(QStringLiteral("Acme/Gone")), QStringLiteral("X")).error().code,
-            ErrorCode::NotFound);
-        QVERIFY(
-            access.renameUnit(unit(QStringLiteral("Acme/Works")), QStringLiteral("Works")).ok());
+        QCOMPARE(access.renameUnit(unit(u"Acme/Gone"_s), u"X"_s).error().code, ErrorCode::NotFound);
+        QVERIFY(access.renameUnit(unit(u"Acme/Works"_s), u"Works"_s).ok());
         QCOMPARE(texts(*access.visibility(boiler)),
-                 (QStringList{QStringLiteral("Acme/Works"), QStringLiteral("Globex/Lab")}));
+                 (QStringList{u"Acme/Works"_s, u"Globex/Lab"_s}));
     }
 
     void moveUnit()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const QString acme = QStringLiteral("Acme");
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        const QString acme = u"Acme"_s;
         // Cycles: under itself, under a child, under a grandchild.
-        QVERIFY(
-            access.createUnit(acme, {QStringLiteral("Cell1"), {}, QStringLiteral("Line1")}).ok());
-        for (const QString &target :
-             {QStringLiteral("Plant1"), QStringLiteral("Line1"), QStringLiteral("Cell1")}) {
-            const Status cycle = access.moveUnit(unit(QStringLiteral("Acme/Plant1")), target);
+        QVERIFY(access.createUnit(acme, {u"Cell1"_s, {}, u"Line1"_s}).ok());
+        for (const QString &target : {u"Plant1"_s, u"Line1"_s, u"Cell1"_s}) {
+            const Status cycle = access.moveUnit(unit(u"Acme/Plant1"_s), target);
             QCOMPARE(cycle.error().code, ErrorCode::Conflict);
-            QVERIFY2(cycle.error().message.contains(QStringLiteral("cycle")),
-                     qPrintable(cycle.error().message));
+            QVERIFY2(cycle.error().message.contains(u"cycle"_s), qPrintable(cycle.error().message));
         }
-        QCOMPARE(access.moveUnit(unit(QStringLiteral("Acme/Acme")), QStringLiteral("Plant2"))
-                     .error()
-                     .code,
+        QCOMPARE(access.moveUnit(unit(u"Acme/Acme"_s), u"Plant2"_s).error().code,
                  ErrorCode::Conflict);
-        QCOMPARE(access.moveUnit(unit(QStringLiteral("Acme/Plant1")), QStringLiteral("Missing"))
-                     .error()
-                     .code,
+        QCOMPARE(access.moveUnit(unit(u"Acme/Plant1"_s), u"Missing"_s).error().code,
                  ErrorCode::NotFound);
-        QCOMPARE(access.moveUnit(unit(QStringLiteral("Acme/Missing")), QStringLiteral("Acme"))
-                     .error()
-                     .code,
+        QCOMPARE(access.moveUnit(unit(u"Acme/Missing"_s), u"Acme"_s).error().code,
                  ErrorCode::NotFound);
-        QCOMPARE(access.moveUnit(unit(QStringLiteral("Acme/Line1")), {}).error().code,
-                 ErrorCode::BadRequest);
+        QCOMPARE(access.moveUnit(unit(u"Acme/Line1"_s), {}).error().code, ErrorCode::BadRequest);
         QVERIFY(treeOrdered(*store.organization(acme)));
 
         // Plant1 (with its subtree) under Plant2, which was stored after it:
         // the stored order still lists each unit after its parent.
-        QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Acme/Line1")), {user(QStringLiteral("alice"))})
-                .ok());
-        QVERIFY(
-            access.moveUnit(unit(QStringLiteral("Acme/Plant1")), QStringLiteral("Plant2")).ok());
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Line1"_s), {user(u"alice"_s)}).ok());
+        QVERIFY(access.moveUnit(unit(u"Acme/Plant1"_s), u"Plant2"_s).ok());
         const auto o = store.organization(acme);
         QVERIFY(treeOrdered(*o));
         QCOMPARE(o->units.size(), 6);
         QHash<QString, QString> parents;
         for (const auto &u : o->units)
             parents.insert(u.name, u.parent);
-        QCOMPARE(parents.value(QStringLiteral("Plant1")), QStringLiteral("Plant2"));
-        QCOMPARE(parents.value(QStringLiteral("Line1")), QStringLiteral("Plant1"));
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Line1")))),
-                 QStringList{QStringLiteral("User:alice")});
+        QCOMPARE(parents.value(u"Plant1"_s), u"Plant2"_s);
+        QCOMPARE(parents.value(u"Line1"_s), u"Plant1"_s);
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Line1"_s))), QStringList{u"User:alice"_s});
         // And the model's view of the tree follows.
         const auto organizations = access.loadOrganizations();
-        QCOMPARE(organizations->first.value(acme).value(QStringLiteral("Plant1")),
-                 QStringLiteral("Plant2"));
+        QCOMPARE(organizations->first.value(acme).value(u"Plant1"_s), u"Plant2"_s);
         // Now Plant2 cannot go under Line1 (below it).
-        QCOMPARE(access.moveUnit(unit(QStringLiteral("Acme/Plant2")), QStringLiteral("Cell1"))
-                     .error()
-                     .code,
+        QCOMPARE(access.moveUnit(unit(u"Acme/Plant2"_s), u"Cell1"_s).error().code,
                  ErrorCode::Conflict);
     }
 
     void deleteUnit()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        const Holder things = Holder::collectionOf(QStringLiteral("Things"));
-        QVERIFY(
-            access.setUnitMembers(unit(QStringLiteral("Acme/Line2")), {user(QStringLiteral("bob"))})
-                .ok());
-        QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Acme/Line1")), {user(QStringLiteral("alice"))})
-                .ok());
-        QVERIFY(access
-                    .setVisibility(boiler, {unit(QStringLiteral("Acme/Line2")),
-                                            unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
-        QVERIFY(access.setVisibility(things, {unit(QStringLiteral("Acme/Line2"))}).ok());
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Line2"_s), {user(u"bob"_s)}).ok());
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Line1"_s), {user(u"alice"_s)}).ok());
+        QVERIFY(access.setVisibility(boiler, {unit(u"Acme/Line2"_s), unit(u"Acme/Line1"_s)}).ok());
+        QVERIFY(access.setVisibility(things, {unit(u"Acme/Line2"_s)}).ok());
 
-        const Status children = access.deleteUnit(unit(QStringLiteral("Acme/Plant1")));
+        const Status children = access.deleteUnit(unit(u"Acme/Plant1"_s));
         QCOMPARE(children.error().code, ErrorCode::Conflict);
-        QVERIFY(children.error().message.contains(QStringLiteral("Line1")));
-        QCOMPARE(access.deleteUnit(unit(QStringLiteral("Acme/Acme"))).error().code,
-                 ErrorCode::Conflict);
-        QCOMPARE(access.deleteUnit(unit(QStringLiteral("Acme/Nope"))).error().code,
-                 ErrorCode::NotFound);
+        QVERIFY(children.error().message.contains(u"Line1"_s));
+        QCOMPARE(access.deleteUnit(unit(u"Acme/Acme"_s)).error().code, ErrorCode::Conflict);
+        QCOMPARE(access.deleteUnit(unit(u"Acme/Nope"_s)).error().code, ErrorCode::NotFound);
 
-        QVERIFY(store
-                    .inTransaction(
-                        [&] { return access.deleteUnit(unit(QStringLiteral("Acme/Line2"))); })
-                    .ok());
-        QCOMPARE(access.unitMembers(unit(QStringLiteral("Acme/Line2"))).error().code,
-                 ErrorCode::NotFound);
+        QVERIFY(store.inTransaction([&] { return access.deleteUnit(unit(u"Acme/Line2"_s)); }).ok());
+        QCOMPARE(access.unitMembers(unit(u"Acme/Line2"_s)).error().code, ErrorCode::NotFound);
         QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM unit_members WHERE unit = "
                                            "'Line2'")),
                  0);
-        QCOMPARE(texts(*access.visibility(boiler)), QStringList{QStringLiteral("Acme/Line1")});
+        QCOMPARE(texts(*access.visibility(boiler)), QStringList{u"Acme/Line1"_s});
         QVERIFY(access.visibility(things)->isEmpty());
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Line1")))),
-                 QStringList{QStringLiteral("User:alice")});
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Line1"_s))), QStringList{u"User:alice"_s});
         // Recreating a unit of that name does not bring the old grants back.
-        QVERIFY(access
-                    .createUnit(QStringLiteral("Acme"),
-                                {QStringLiteral("Line2"), {}, QStringLiteral("Plant1")})
-                    .ok());
-        QVERIFY(access.unitMembers(unit(QStringLiteral("Acme/Line2")))->isEmpty());
-        QCOMPARE(texts(*access.visibility(boiler)), QStringList{QStringLiteral("Acme/Line1")});
-        QVERIFY(treeOrdered(*store.organization(QStringLiteral("Acme"))));
+        QVERIFY(access.createUnit(u"Acme"_s, {u"Line2"_s, {}, u"Plant1"_s}).ok());
+        QVERIFY(access.unitMembers(unit(u"Acme/Line2"_s))->isEmpty());
+        QCOMPARE(texts(*access.visibility(boiler)), QStringList{u"Acme/Line1"_s});
+        QVERIFY(treeOrdered(*store.organization(u"Acme"_s)));
     }
 
     void organizationPutKeepsRemainingUnits()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Acme/Line1")), {user(QStringLiteral("alice"))})
-                .ok());
-        QVERIFY(
-            access.setUnitMembers(unit(QStringLiteral("Acme/Line2")), {user(QStringLiteral("bob"))})
-                .ok());
-        QVERIFY(access
-                    .setVisibility(boiler, {unit(QStringLiteral("Acme/Line1")),
-                                            unit(QStringLiteral("Acme/Line2"))})
-                    .ok());
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Line1"_s), {user(u"alice"_s)}).ok());
+        QVERIFY(access.setUnitMembers(unit(u"Acme/Line2"_s), {user(u"bob"_s)}).ok());
+        QVERIFY(access.setVisibility(boiler, {unit(u"Acme/Line1"_s), unit(u"Acme/Line2"_s)}).ok());
 
         // Line2 removed, Line1 moved under Plant2 with a new description, Line3 added.
-        Organization acme = *store.organization(QStringLiteral("Acme"));
-        acme.description = QStringLiteral("changed");
-        acme.units = {{QStringLiteral("Acme"), {}, {}},
-                      {QStringLiteral("Plant2"), {}, QStringLiteral("Acme")},
-                      {QStringLiteral("Line1"), QStringLiteral("moved"), QStringLiteral("Plant2")},
-                      {QStringLiteral("Plant1"), {}, QStringLiteral("Acme")},
-                      {QStringLiteral("Line3"), {}, QStringLiteral("Plant1")}};
+        Organization acme = *store.organization(u"Acme"_s);
+        acme.description = u"changed"_s;
+        acme.units = {{u"Acme"_s, {}, {}},
+                      {u"Plant2"_s, {}, u"Acme"_s},
+                      {u"Line1"_s, u"moved"_s, u"Plant2"_s},
+                      {u"Plant1"_s, {}, u"Acme"_s},
+                      {u"Line3"_s, {}, u"Plant1"_s}};
         acme.modified = now();
         QVERIFY(store.updateOrganization(acme).ok());
 
-        const auto stored = store.organization(QStringLiteral("Acme"));
+        const auto stored = store.organization(u"Acme"_s);
         QCOMPARE(namesOf(stored->units), namesOf(acme.units));
-        QCOMPARE(stored->units.at(2).parent, QStringLiteral("Plant2"));
-        QCOMPARE(stored->units.at(2).description, QStringLiteral("moved"));
-        QCOMPARE(stored->description, QStringLiteral("changed"));
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Line1")))),
-                 QStringList{QStringLiteral("User:alice")});
-        QCOMPARE(access.unitMembers(unit(QStringLiteral("Acme/Line2"))).error().code,
-                 ErrorCode::NotFound);
+        QCOMPARE(stored->units.at(2).parent, u"Plant2"_s);
+        QCOMPARE(stored->units.at(2).description, u"moved"_s);
+        QCOMPARE(stored->description, u"changed"_s);
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Line1"_s))), QStringList{u"User:alice"_s});
+        QCOMPARE(access.unitMembers(unit(u"Acme/Line2"_s)).error().code, ErrorCode::NotFound);
         QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM unit_members WHERE unit = "
                                            "'Line2'")),
                  0);
-        QCOMPARE(texts(*access.visibility(boiler)), QStringList{QStringLiteral("Acme/Line1")});
-        QVERIFY(access.unitMembers(unit(QStringLiteral("Acme/Line3")))->isEmpty());
+        QCOMPARE(texts(*access.visibility(boiler)), QStringList{u"Acme/Line1"_s});
+        QVERIFY(access.unitMembers(unit(u"Acme/Line3"_s))->isEmpty());
     }
 
     void deletesCleanUp()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
         const QList<Rule> rules = someRules();
-        const QList<UnitRef> grant{unit(QStringLiteral("Acme/Line1"))};
+        const QList<UnitRef> grant{unit(u"Acme/Line1"_s)};
         for (const QString &text :
-             {QStringLiteral("Things/Boiler1"), QStringLiteral("Things/Pump7"),
-              QStringLiteral("ThingTemplates/TempSensor"), QStringLiteral("ThingTemplates/Sensor"),
-              QStringLiteral("Users/carol"), QStringLiteral("Groups/Empty"),
-              QStringLiteral("Organizations/Globex")}) {
+             {u"Things/Boiler1"_s, u"Things/Pump7"_s, u"ThingTemplates/TempSensor"_s,
+              u"ThingTemplates/Sensor"_s, u"Users/carol"_s, u"Groups/Empty"_s,
+              u"Organizations/Globex"_s}) {
             QVERIFY(access.setRules(Holder::entity(entity(text)), rules).ok());
             QVERIFY(access.setVisibility(Holder::entity(entity(text)), grant).ok());
         }
-        for (const QString &t : {QStringLiteral("TempSensor"), QStringLiteral("Sensor")}) {
+        for (const QString &t : {u"TempSensor"_s, u"Sensor"_s}) {
             QVERIFY(access.setRules(Holder::templateInstance(t), rules).ok());
             QVERIFY(access.setVisibility(Holder::templateInstance(t), grant).ok());
         }
-        const Holder things = Holder::collectionOf(QStringLiteral("Things"));
-        QVERIFY(
-            access
-                .setRules(things,
-                          {{user(QStringLiteral("carol")), Permission::Create, Effect::Allow, {}},
-                           {group(QStringLiteral("Empty")), Permission::Read, Effect::Allow, {}},
-                           {user(QStringLiteral("dave")), Permission::Read, Effect::Allow, {}}})
-                .ok());
         QVERIFY(access
-                    .setVisibility(things, {unit(QStringLiteral("Globex/Lab")),
-                                            unit(QStringLiteral("Acme2/Acme2"))})
+                    .setRules(things, {{user(u"carol"_s), Permission::Create, Effect::Allow, {}},
+                                       {group(u"Empty"_s), Permission::Read, Effect::Allow, {}},
+                                       {user(u"dave"_s), Permission::Read, Effect::Allow, {}}})
                     .ok());
+        QVERIFY(access.setVisibility(things, {unit(u"Globex/Lab"_s), unit(u"Acme2/Acme2"_s)}).ok());
         QVERIFY(access
-                    .setUnitMembers(unit(QStringLiteral("Acme/Line1")),
-                                    {user(QStringLiteral("carol")), group(QStringLiteral("Empty")),
-                                     user(QStringLiteral("dave"))})
+                    .setUnitMembers(unit(u"Acme/Line1"_s),
+                                    {user(u"carol"_s), group(u"Empty"_s), user(u"dave"_s)})
                     .ok());
-        QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Globex/Lab")), {user(QStringLiteral("dave"))})
-                .ok());
-        QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Acme2/Acme2")), {user(QStringLiteral("dave"))})
-                .ok());
+        QVERIFY(access.setUnitMembers(unit(u"Globex/Lab"_s), {user(u"dave"_s)}).ok());
+        QVERIFY(access.setUnitMembers(unit(u"Acme2/Acme2"_s), {user(u"dave"_s)}).ok());
 
         const auto entityRules = [&](const QString &text) {
             return *access.rules(Holder::entity(entity(text)));
@@ -643,144 +516,111 @@ private Q_SLOTS:
             return *access.visibility(Holder::entity(entity(text)));
         };
 
-        QVERIFY(store.deleteThing(QStringLiteral("Boiler1")).ok());
-        QVERIFY(entityRules(QStringLiteral("Things/Boiler1")).isEmpty());
-        QVERIFY(entityGrants(QStringLiteral("Things/Boiler1")).isEmpty());
-        QCOMPARE(keys(entityRules(QStringLiteral("Things/Pump7"))), keys(rules));
-        QCOMPARE(entityGrants(QStringLiteral("Things/Pump7")), grant);
+        QVERIFY(store.deleteThing(u"Boiler1"_s).ok());
+        QVERIFY(entityRules(u"Things/Boiler1"_s).isEmpty());
+        QVERIFY(entityGrants(u"Things/Boiler1"_s).isEmpty());
+        QCOMPARE(keys(entityRules(u"Things/Pump7"_s)), keys(rules));
+        QCOMPARE(entityGrants(u"Things/Pump7"_s), grant);
 
         // A template: its own and its instance rules and visibility.
-        QVERIFY(store.deleteThing(QStringLiteral("Boiler2")).ok());
-        QVERIFY(store.deleteTemplate(QStringLiteral("TempSensor")).ok());
-        QVERIFY(entityRules(QStringLiteral("ThingTemplates/TempSensor")).isEmpty());
-        QVERIFY(entityGrants(QStringLiteral("ThingTemplates/TempSensor")).isEmpty());
-        QVERIFY(access.rules(Holder::templateInstance(QStringLiteral("TempSensor")))->isEmpty());
-        QVERIFY(
-            access.visibility(Holder::templateInstance(QStringLiteral("TempSensor")))->isEmpty());
-        QCOMPARE(access.rules(Holder::templateInstance(QStringLiteral("Sensor")))->size(), 3);
-        QCOMPARE(entityGrants(QStringLiteral("ThingTemplates/Sensor")), grant);
+        QVERIFY(store.deleteThing(u"Boiler2"_s).ok());
+        QVERIFY(store.deleteTemplate(u"TempSensor"_s).ok());
+        QVERIFY(entityRules(u"ThingTemplates/TempSensor"_s).isEmpty());
+        QVERIFY(entityGrants(u"ThingTemplates/TempSensor"_s).isEmpty());
+        QVERIFY(access.rules(Holder::templateInstance(u"TempSensor"_s))->isEmpty());
+        QVERIFY(access.visibility(Holder::templateInstance(u"TempSensor"_s))->isEmpty());
+        QCOMPARE(access.rules(Holder::templateInstance(u"Sensor"_s))->size(), 3);
+        QCOMPARE(entityGrants(u"ThingTemplates/Sensor"_s), grant);
         // A refused delete leaves everything in place.
-        QVERIFY(
-            store
-                .createThing({QStringLiteral("B3"), {}, QStringLiteral("Sensor"), {}, now(), now()})
-                .ok());
-        QCOMPARE(store.deleteTemplate(QStringLiteral("Sensor")).error().code, ErrorCode::Conflict);
-        QCOMPARE(access.rules(Holder::templateInstance(QStringLiteral("Sensor")))->size(), 3);
+        QVERIFY(store.createThing({u"B3"_s, {}, u"Sensor"_s, {}, now(), now()}).ok());
+        QCOMPARE(store.deleteTemplate(u"Sensor"_s).error().code, ErrorCode::Conflict);
+        QCOMPARE(access.rules(Holder::templateInstance(u"Sensor"_s))->size(), 3);
 
         // A user: rules naming it anywhere, its unit memberships, its own rules.
-        QVERIFY(store.deleteUser(QStringLiteral("carol")).ok());
-        QVERIFY(entityRules(QStringLiteral("Users/carol")).isEmpty());
-        QVERIFY(entityGrants(QStringLiteral("Users/carol")).isEmpty());
+        QVERIFY(store.deleteUser(u"carol"_s).ok());
+        QVERIFY(entityRules(u"Users/carol"_s).isEmpty());
+        QVERIFY(entityGrants(u"Users/carol"_s).isEmpty());
         QCOMPARE(access.rules(things)->size(), 2);
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Line1")))),
-                 (QStringList{QStringLiteral("Group:Empty"), QStringLiteral("User:dave")}));
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Line1"_s))),
+                 (QStringList{u"Group:Empty"_s, u"User:dave"_s}));
 
         // A group likewise; Operators' rules are untouched.
-        QVERIFY(store.deleteGroup(QStringLiteral("Empty")).ok());
-        QVERIFY(entityRules(QStringLiteral("Groups/Empty")).isEmpty());
-        QVERIFY(entityGrants(QStringLiteral("Groups/Empty")).isEmpty());
-        QCOMPARE(
-            *access.rules(things),
-            (QList<Rule>{{user(QStringLiteral("dave")), Permission::Read, Effect::Allow, {}}}));
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme/Line1")))),
-                 QStringList{QStringLiteral("User:dave")});
-        QCOMPARE(keys(entityRules(QStringLiteral("Things/Pump7"))), keys(rules));
+        QVERIFY(store.deleteGroup(u"Empty"_s).ok());
+        QVERIFY(entityRules(u"Groups/Empty"_s).isEmpty());
+        QVERIFY(entityGrants(u"Groups/Empty"_s).isEmpty());
+        QCOMPARE(*access.rules(things),
+                 (QList<Rule>{{user(u"dave"_s), Permission::Read, Effect::Allow, {}}}));
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme/Line1"_s))), QStringList{u"User:dave"_s});
+        QCOMPARE(keys(entityRules(u"Things/Pump7"_s)), keys(rules));
 
         // An organization: its units' members, every grant to its units (and
         // not those to Acme2, whose name starts like Acme's), its own rules.
-        QVERIFY(store.deleteOrganization(QStringLiteral("Acme")).ok());
-        QVERIFY(entityGrants(QStringLiteral("Things/Pump7")).isEmpty());
-        QVERIFY(access.visibility(Holder::templateInstance(QStringLiteral("Sensor")))->isEmpty());
+        QVERIFY(store.deleteOrganization(u"Acme"_s).ok());
+        QVERIFY(entityGrants(u"Things/Pump7"_s).isEmpty());
+        QVERIFY(access.visibility(Holder::templateInstance(u"Sensor"_s))->isEmpty());
         QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM unit_members WHERE "
                                            "organization = 'Acme'")),
                  0);
         QCOMPARE(texts(*access.visibility(things)),
-                 (QStringList{QStringLiteral("Acme2/Acme2"), QStringLiteral("Globex/Lab")}));
-        QCOMPARE(names(*access.unitMembers(unit(QStringLiteral("Acme2/Acme2")))),
-                 QStringList{QStringLiteral("User:dave")});
-        QVERIFY(store.deleteOrganization(QStringLiteral("Globex")).ok());
-        QVERIFY(entityRules(QStringLiteral("Organizations/Globex")).isEmpty());
-        QCOMPARE(texts(*access.visibility(things)), QStringList{QStringLiteral("Acme2/Acme2")});
+                 (QStringList{u"Acme2/Acme2"_s, u"Globex/Lab"_s}));
+        QCOMPARE(names(*access.unitMembers(unit(u"Acme2/Acme2"_s))), QStringList{u"User:dave"_s});
+        QVERIFY(store.deleteOrganization(u"Globex"_s).ok());
+        QVERIFY(entityRules(u"Organizations/Globex"_s).isEmpty());
+        QCOMPARE(texts(*access.visibility(things)), QStringList{u"Acme2/Acme2"_s});
         QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM unit_members WHERE "
                                            "organization = 'Globex'")),
                  0);
         // A missing entity is NotFound and cleans nothing.
-        QCOMPARE(store.deleteThing(QStringLiteral("Boiler1")).error().code, ErrorCode::NotFound);
-        QCOMPARE(store.deleteUser(QStringLiteral("nobody")).error().code, ErrorCode::NotFound);
-        QCOMPARE(access.rules(Holder::templateInstance(QStringLiteral("Sensor")))->size(), 3);
+        QCOMPARE(store.deleteThing(u"Boiler1"_s).error().code, ErrorCode::NotFound);
+        QCOMPARE(store.deleteUser(u"nobody"_s).error().code, ErrorCode::NotFound);
+        QCOMPARE(access.rules(Holder::templateInstance(u"Sensor"_s))->size(), 3);
     }
 
     void loadSnapshot()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        const Holder sensor = Holder::templateInstance(QStringLiteral("Sensor"));
-        const Holder things = Holder::collectionOf(QStringLiteral("Things"));
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
         QVERIFY(access.setRules(boiler, someRules()).ok());
-        const QList<Rule> collectionRules{
-            {user(QStringLiteral("dave")), Permission::Create, Effect::Allow, {}}};
+        const QList<Rule> collectionRules{{user(u"dave"_s), Permission::Create, Effect::Allow, {}}};
         QVERIFY(access.setRules(things, collectionRules).ok());
-        QVERIFY(access.setVisibility(sensor, {unit(QStringLiteral("Acme/Line1"))}).ok());
+        QVERIFY(access.setVisibility(sensor, {unit(u"Acme/Line1"_s)}).ok());
         QVERIFY(
-            access
-                .setUnitMembers(unit(QStringLiteral("Acme/Plant1")),
-                                {group(QStringLiteral("Operators")), user(QStringLiteral("alice"))})
+            access.setUnitMembers(unit(u"Acme/Plant1"_s), {group(u"Operators"_s), user(u"alice"_s)})
                 .ok());
-        QVERIFY(access.setCreator(entity(QStringLiteral("Things/Boiler1")), QStringLiteral("dave"))
-                    .ok());
-        QVERIFY(access
-                    .setCreator(entity(QStringLiteral("ThingTemplates/TempSensor")),
-                                QStringLiteral("alice"))
-                    .ok());
-        QVERIFY(
-            access.setCreator(entity(QStringLiteral("Users/bob")), QStringLiteral("alice")).ok());
-        QVERIFY(access.setCreator(entity(QStringLiteral("Groups/Empty")), QStringLiteral("carol"))
-                    .ok());
-        QVERIFY(
-            access
-                .setCreator(entity(QStringLiteral("Organizations/Globex")), QStringLiteral("dave"))
-                .ok());
-        QCOMPARE(access.setCreator(entity(QStringLiteral("Things/Nope")), QStringLiteral("dave"))
-                     .error()
-                     .code,
+        QVERIFY(access.setCreator(entity(u"Things/Boiler1"_s), u"dave"_s).ok());
+        QVERIFY(access.setCreator(entity(u"ThingTemplates/TempSensor"_s), u"alice"_s).ok());
+        QVERIFY(access.setCreator(entity(u"Users/bob"_s), u"alice"_s).ok());
+        QVERIFY(access.setCreator(entity(u"Groups/Empty"_s), u"carol"_s).ok());
+        QVERIFY(access.setCreator(entity(u"Organizations/Globex"_s), u"dave"_s).ok());
+        QCOMPARE(access.setCreator(entity(u"Things/Nope"_s), u"dave"_s).error().code,
                  ErrorCode::NotFound);
-        QCOMPARE(access.setCreator(entity(QStringLiteral("Widgets/W")), QStringLiteral("dave"))
-                     .error()
-                     .code,
+        QCOMPARE(access.setCreator(entity(u"Widgets/W"_s), u"dave"_s).error().code,
                  ErrorCode::BadRequest);
 
         const auto snapshot = access.load();
         QVERIFY2(snapshot.ok(), snapshot.ok() ? "" : qPrintable(snapshot.error().message));
-        QCOMPARE(
-            sorted(snapshot->users.values()),
-            (QStringList{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
-                         QStringLiteral("dave"), QStringLiteral("o'brien")}));
+        QCOMPARE(sorted(snapshot->users.values()),
+                 (QStringList{u"alice"_s, u"bob"_s, u"carol"_s, u"dave"_s, u"o'brien"_s}));
         QCOMPARE(snapshot->groupMembers.size(), 2);
-        QVERIFY(snapshot->groupMembers.contains(QStringLiteral("Empty")));
-        QVERIFY(snapshot->groupMembers.value(QStringLiteral("Empty")).isEmpty());
-        QCOMPARE(snapshot->groupMembers.value(QStringLiteral("Operators")),
-                 QList<Principal>{user(QStringLiteral("bob"))});
+        QVERIFY(snapshot->groupMembers.contains(u"Empty"_s));
+        QVERIFY(snapshot->groupMembers.value(u"Empty"_s).isEmpty());
+        QCOMPARE(snapshot->groupMembers.value(u"Operators"_s), QList<Principal>{user(u"bob"_s)});
         QCOMPARE(snapshot->units.size(), 3);
-        const auto acme = snapshot->units.value(QStringLiteral("Acme"));
+        const auto acme = snapshot->units.value(u"Acme"_s);
         QCOMPARE(acme.size(), 5);
-        QVERIFY(acme.contains(QStringLiteral("Acme")));
-        QVERIFY(acme.value(QStringLiteral("Acme")).isEmpty());
-        QCOMPARE(acme.value(QStringLiteral("Line1")), QStringLiteral("Plant1"));
-        QCOMPARE(acme.value(QStringLiteral("Plant2")), QStringLiteral("Acme"));
-        QCOMPARE(snapshot->units.value(QStringLiteral("Globex")).value(QStringLiteral("Lab")),
-                 QStringLiteral("Globex"));
+        QVERIFY(acme.contains(u"Acme"_s));
+        QVERIFY(acme.value(u"Acme"_s).isEmpty());
+        QCOMPARE(acme.value(u"Line1"_s), u"Plant1"_s);
+        QCOMPARE(acme.value(u"Plant2"_s), u"Acme"_s);
+        QCOMPARE(snapshot->units.value(u"Globex"_s).value(u"Lab"_s), u"Globex"_s);
         QCOMPARE(snapshot->unitMembers.size(), 1);
-        QCOMPARE(names(snapshot->unitMembers.value(unit(QStringLiteral("Acme/Plant1")))),
-                 (QStringList{QStringLiteral("Group:Operators"), QStringLiteral("User:alice")}));
+        QCOMPARE(names(snapshot->unitMembers.value(unit(u"Acme/Plant1"_s))),
+                 (QStringList{u"Group:Operators"_s, u"User:alice"_s}));
         QCOMPARE(snapshot->rules.size(), 2);
         QCOMPARE(keys(snapshot->rules.value(boiler)), keys(someRules()));
         QCOMPARE(snapshot->rules.value(things), collectionRules);
         QCOMPARE(snapshot->visibility.size(), 1);
-        QCOMPARE(snapshot->visibility.value(sensor),
-                 QList<UnitRef>{unit(QStringLiteral("Acme/Line1"))});
+        QCOMPARE(snapshot->visibility.value(sensor), QList<UnitRef>{unit(u"Acme/Line1"_s)});
 
         // Every entity of every secured collection, with template and creator.
         QCOMPARE(snapshot->entities.size(), 3 + 2 + 5 + 2 + 3);
@@ -791,29 +631,26 @@ private Q_SLOTS:
             const EntityFacts f = snapshot->entities.value(ref);
             return f.templateName + u'|' + f.creator;
         };
-        QCOMPARE(facts(QStringLiteral("Things/Boiler1")), QStringLiteral("Sensor|dave"));
-        QCOMPARE(facts(QStringLiteral("Things/Boiler2")), QStringLiteral("TempSensor|"));
-        QCOMPARE(facts(QStringLiteral("Things/Pump7")), QStringLiteral("|"));
-        QCOMPARE(facts(QStringLiteral("ThingTemplates/TempSensor")),
-                 QStringLiteral("Sensor|alice"));
-        QCOMPARE(facts(QStringLiteral("ThingTemplates/Sensor")), QStringLiteral("|"));
-        QCOMPARE(facts(QStringLiteral("Users/bob")), QStringLiteral("|alice"));
-        QCOMPARE(facts(QStringLiteral("Users/o'brien")), QStringLiteral("|"));
-        QCOMPARE(facts(QStringLiteral("Groups/Empty")), QStringLiteral("|carol"));
-        QCOMPARE(facts(QStringLiteral("Organizations/Globex")), QStringLiteral("|dave"));
+        QCOMPARE(facts(u"Things/Boiler1"_s), u"Sensor|dave"_s);
+        QCOMPARE(facts(u"Things/Boiler2"_s), u"TempSensor|"_s);
+        QCOMPARE(facts(u"Things/Pump7"_s), u"|"_s);
+        QCOMPARE(facts(u"ThingTemplates/TempSensor"_s), u"Sensor|alice"_s);
+        QCOMPARE(facts(u"ThingTemplates/Sensor"_s), u"|"_s);
+        QCOMPARE(facts(u"Users/bob"_s), u"|alice"_s);
+        QCOMPARE(facts(u"Users/o'brien"_s), u"|"_s);
+        QCOMPARE(facts(u"Groups/Empty"_s), u"|carol"_s);
+        QCOMPARE(facts(u"Organizations/Globex"_s), u"|dave"_s);
 
         // The parts, and one entity's facts.
         QCOMPARE(access.loadRules()->size(), 2);
         QCOMPARE(access.loadVisibility()->value(sensor).size(), 1);
         QCOMPARE(access.loadPrincipals()->second.size(), 2);
         QCOMPARE(access.loadOrganizations()->second.size(), 1);
-        const auto loaded = access.loadFacts(entity(QStringLiteral("ThingTemplates/TempSensor")));
-        QCOMPARE(loaded->templateName, QStringLiteral("Sensor"));
-        QCOMPARE(loaded->creator, QStringLiteral("alice"));
-        QCOMPARE(access.loadFacts(entity(QStringLiteral("Things/Nope"))).error().code,
-                 ErrorCode::NotFound);
-        QCOMPARE(access.loadFacts(entity(QStringLiteral("Widgets/W"))).error().code,
-                 ErrorCode::BadRequest);
+        const auto loaded = access.loadFacts(entity(u"ThingTemplates/TempSensor"_s));
+        QCOMPARE(loaded->templateName, u"Sensor"_s);
+        QCOMPARE(loaded->creator, u"alice"_s);
+        QCOMPARE(access.loadFacts(entity(u"Things/Nope"_s)).error().code, ErrorCode::NotFound);
+        QCOMPARE(access.loadFacts(entity(u"Widgets/W"_s)).error().code, ErrorCode::BadRequest);
 
         // A rule the binary cannot understand fails the load rather than
         // being dropped (a dropped Deny would grant access).
@@ -822,98 +659,70 @@ private Q_SLOTS:
             "INSERT INTO access_rules VALUES ('entity', 'Things', 'Pump7', '', 'User', 'bob', "
             "'Teleport', 'Deny')")));
         QCOMPARE(access.load().error().code, ErrorCode::Internal);
-        QVERIFY(access.load().error().message.contains(QStringLiteral("Teleport")));
+        QVERIFY(access.load().error().message.contains(u"Teleport"_s));
     }
 
     void visibilityConditionBindsEverything()
     {
         QVariantList binds;
-        QCOMPARE(AccessStore::visibilityCondition(QStringLiteral("Things"),
-                                                  ListFilter::everything(), QStringLiteral("t"),
-                                                  binds),
-                 QStringLiteral("1=1"));
+        QCOMPARE(
+            AccessStore::visibilityCondition(u"Things"_s, ListFilter::everything(), u"t"_s, binds),
+            u"1=1"_s);
         QVERIFY(binds.isEmpty());
         // Nothing to see through: nothing passes, and no "IN ()".
-        QCOMPARE(AccessStore::visibilityCondition(QStringLiteral("Things"), ListFilter{},
-                                                  QStringLiteral("t"), binds),
-                 QStringLiteral("1=0"));
+        QCOMPARE(AccessStore::visibilityCondition(u"Things"_s, ListFilter{}, u"t"_s, binds),
+                 u"1=0"_s);
         QVERIFY(binds.isEmpty());
         ListFilter filter;
-        filter.creator = QStringLiteral("x' OR '1'='1");
-        filter.self = QStringLiteral("me");
-        filter.templates = {QStringLiteral("T1"), QStringLiteral("T2")};
-        filter.units = {QStringLiteral("Acme/Line1")};
-        const QString things = AccessStore::visibilityCondition(QStringLiteral("Things"), filter,
-                                                                QStringLiteral("t"), binds);
-        QVERIFY(!things.contains(QStringLiteral("x'")));
-        QVERIFY(!things.contains(QStringLiteral("Acme")));
-        QVERIFY(!things.contains(QStringLiteral("()")));
+        filter.creator = u"x' OR '1'='1"_s;
+        filter.self = u"me"_s;
+        filter.templates = {u"T1"_s, u"T2"_s};
+        filter.units = {u"Acme/Line1"_s};
+        const QString things = AccessStore::visibilityCondition(u"Things"_s, filter, u"t"_s, binds);
+        QVERIFY(!things.contains(u"x'"_s));
+        QVERIFY(!things.contains(u"Acme"_s));
+        QVERIFY(!things.contains(u"()"_s));
         QCOMPARE(things.count(u'?'), binds.size());
         QCOMPARE(binds.size(), 1 + 2 + 2 + 1); // creator, templates, kind and collection, unit
         binds.clear();
         // self applies to Users only, templates to Things only.
-        const QString users = AccessStore::visibilityCondition(QStringLiteral("Users"), filter,
-                                                               QStringLiteral("u"), binds);
-        QVERIFY(users.contains(QStringLiteral("u.name = ?")));
-        QVERIFY(!users.contains(QStringLiteral("template")));
+        const QString users = AccessStore::visibilityCondition(u"Users"_s, filter, u"u"_s, binds);
+        QVERIFY(users.contains(u"u.name = ?"_s));
+        QVERIFY(!users.contains(u"template"_s));
         QCOMPARE(users.count(u'?'), binds.size());
         binds.clear();
-        QCOMPARE(AccessStore::visibilityCondition(QStringLiteral("Widgets"), filter,
-                                                  QStringLiteral("w"), binds),
-                 QStringLiteral("1=0"));
+        QCOMPARE(AccessStore::visibilityCondition(u"Widgets"_s, filter, u"w"_s, binds), u"1=0"_s);
     }
 
     void filteredListing()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
         // A Thing and a template sharing a name, and names with quotes.
-        QVERIFY(store.createTemplate({QStringLiteral("Shared"), {}, {}, {}, now(), now()}).ok());
-        QVERIFY(store.createThing({QStringLiteral("Shared"), {}, {}, {}, now(), now()}).ok());
-        QVERIFY(store.createThing({QStringLiteral("It's"), {}, {}, {}, now(), now()}).ok());
-        QVERIFY(access.setCreator(entity(QStringLiteral("Things/It's")), QStringLiteral("o'brien"))
-                    .ok());
-        QVERIFY(
-            access.setCreator(entity(QStringLiteral("Things/Pump7")), QStringLiteral("dave")).ok());
-        QVERIFY(
-            access.setCreator(entity(QStringLiteral("Users/bob")), QStringLiteral("dave")).ok());
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("Things/Boiler1"))),
-                                   {unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("Things/It's"))),
-                                   {unit(QStringLiteral("Globex/Lab"))})
-                    .ok());
-        // Grants on other holders must not show Things through the unit filter.
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("ThingTemplates/Shared"))),
-                                   {unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::templateInstance(QStringLiteral("Sensor")),
-                                   {unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::collectionOf(QStringLiteral("Things")),
-                                   {unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("Groups/Operators"))),
-                                   {unit(QStringLiteral("Globex/Lab"))})
-                    .ok());
-        QVERIFY(access
-                    .setVisibility(Holder::entity(entity(QStringLiteral("Organizations/Acme"))),
-                                   {unit(QStringLiteral("Acme/Line1"))})
-                    .ok());
+        QVERIFY(store.createTemplate({u"Shared"_s, {}, {}, {}, now(), now()}).ok());
+        QVERIFY(store.createThing({u"Shared"_s, {}, {}, {}, now(), now()}).ok());
+        QVERIFY(store.createThing({u"It's"_s, {}, {}, {}, now(), now()}).ok());
+        QVERIFY(access.setCreator(entity(u"Things/It's"_s), u"o'brien"_s).ok());
+        QVERIFY(access.setCreator(entity(u"Things/Pump7"_s), u"dave"_s).ok());
+        QVERIFY(access.setCreator(entity(u"Users/bob"_s), u"dave"_s).ok());
+        const QList<std::pair<QString, QString>> grants{
+            {u"Things/Boiler1"_s, u"Acme/Line1"_s},
+            {u"Things/It's"_s, u"Globex/Lab"_s},
+            // Grants on other holders must not show Things through the unit filter.
+            {u"ThingTemplates/Shared"_s, u"Acme/Line1"_s},
+            {u"ThingTemplates/Sensor (instance)"_s, u"Acme/Line1"_s},
+            {u"Things"_s, u"Acme/Line1"_s},
+            {u"Groups/Operators"_s, u"Globex/Lab"_s},
+            {u"Organizations/Acme"_s, u"Acme/Line1"_s},
+        };
+        for (const auto &[granted, to] : grants)
+            QVERIFY2(access.setVisibility(holder(granted), {unit(to)}).ok(), qPrintable(granted));
 
-        const auto things = [&](const ListFilter &filter) {
+        const auto listedThings = [&](const ListFilter &filter) {
             auto listed = store.listThings(filter);
             if (!listed)
                 qFatal("%s", qPrintable(listed.error().message));
-            auto visible = access.visibleNames(QStringLiteral("Things"), filter);
+            auto visible = access.visibleNames(u"Things"_s, filter);
             if (!visible)
                 qFatal("%s", qPrintable(visible.error().message));
             // Both ask the database the same question.
@@ -922,118 +731,102 @@ private Q_SLOTS:
             return sorted(*visible);
         };
 
-        QCOMPARE(
-            things(ListFilter::everything()),
-            sorted({QStringLiteral("Boiler1"), QStringLiteral("Boiler2"), QStringLiteral("It's"),
-                    QStringLiteral("Pump7"), QStringLiteral("Shared")}));
-        QCOMPARE(things(ListFilter{}), QStringList{});
+        QCOMPARE(listedThings(ListFilter::everything()),
+                 sorted({u"Boiler1"_s, u"Boiler2"_s, u"It's"_s, u"Pump7"_s, u"Shared"_s}));
+        QCOMPARE(listedThings(ListFilter{}), QStringList{});
 
         ListFilter creator;
-        creator.creator = QStringLiteral("dave");
-        QCOMPARE(things(creator), QStringList{QStringLiteral("Pump7")});
-        creator.creator = QStringLiteral("o'brien");
-        QCOMPARE(things(creator), QStringList{QStringLiteral("It's")});
-        creator.creator = QStringLiteral("x' OR '1'='1");
-        QCOMPARE(things(creator), QStringList{});
+        creator.creator = u"dave"_s;
+        QCOMPARE(listedThings(creator), QStringList{u"Pump7"_s});
+        creator.creator = u"o'brien"_s;
+        QCOMPARE(listedThings(creator), QStringList{u"It's"_s});
+        creator.creator = u"x' OR '1'='1"_s;
+        QCOMPARE(listedThings(creator), QStringList{});
 
         ListFilter units;
-        units.units = {QStringLiteral("Acme/Line1")};
-        QCOMPARE(things(units), QStringList{QStringLiteral("Boiler1")});
-        units.units = {QStringLiteral("Acme/Line1"), QStringLiteral("Globex/Lab")};
-        QCOMPARE(things(units), sorted({QStringLiteral("Boiler1"), QStringLiteral("It's")}));
-        units.units = {QStringLiteral("Acme/Line2"), QStringLiteral("') OR 1=1 --")};
-        QCOMPARE(things(units), QStringList{});
+        units.units = {u"Acme/Line1"_s};
+        QCOMPARE(listedThings(units), QStringList{u"Boiler1"_s});
+        units.units = {u"Acme/Line1"_s, u"Globex/Lab"_s};
+        QCOMPARE(listedThings(units), sorted({u"Boiler1"_s, u"It's"_s}));
+        units.units = {u"Acme/Line2"_s, u"') OR 1=1 --"_s};
+        QCOMPARE(listedThings(units), QStringList{});
 
         ListFilter templates;
-        templates.templates = {QStringLiteral("TempSensor")};
-        QCOMPARE(things(templates), QStringList{QStringLiteral("Boiler2")});
-        templates.templates = {QStringLiteral("Sensor"), QStringLiteral("TempSensor")};
-        QCOMPARE(things(templates),
-                 (QStringList{QStringLiteral("Boiler1"), QStringLiteral("Boiler2")}));
-        templates.templates = {QStringLiteral("%")};
-        QCOMPARE(things(templates), QStringList{});
+        templates.templates = {u"TempSensor"_s};
+        QCOMPARE(listedThings(templates), QStringList{u"Boiler2"_s});
+        templates.templates = {u"Sensor"_s, u"TempSensor"_s};
+        QCOMPARE(listedThings(templates), (QStringList{u"Boiler1"_s, u"Boiler2"_s}));
+        templates.templates = {u"%"_s};
+        QCOMPARE(listedThings(templates), QStringList{});
 
         // A union of everything the filter lets through; self means nothing for Things.
         ListFilter several;
-        several.creator = QStringLiteral("dave");
-        several.units = {QStringLiteral("Globex/Lab")};
-        several.templates = {QStringLiteral("TempSensor")};
-        several.self = QStringLiteral("Pump7");
-        QCOMPARE(things(several), sorted({QStringLiteral("Boiler2"), QStringLiteral("It's"),
-                                          QStringLiteral("Pump7")}));
+        several.creator = u"dave"_s;
+        several.units = {u"Globex/Lab"_s};
+        several.templates = {u"TempSensor"_s};
+        several.self = u"Pump7"_s;
+        QCOMPARE(listedThings(several), sorted({u"Boiler2"_s, u"It's"_s, u"Pump7"_s}));
         several.creator.clear();
-        QCOMPARE(things(several), sorted({QStringLiteral("Boiler2"), QStringLiteral("It's")}));
+        QCOMPARE(listedThings(several), sorted({u"Boiler2"_s, u"It's"_s}));
 
         // Templates: the entity grant to Shared, not the instance one to Sensor.
         ListFilter line1;
-        line1.units = {QStringLiteral("Acme/Line1")};
-        QCOMPARE(namesOf(*store.listTemplates(line1)), QStringList{QStringLiteral("Shared")});
-        QCOMPARE(*access.visibleNames(QStringLiteral("ThingTemplates"), line1),
-                 QStringList{QStringLiteral("Shared")});
+        line1.units = {u"Acme/Line1"_s};
+        QCOMPARE(namesOf(*store.listTemplates(line1)), QStringList{u"Shared"_s});
+        QCOMPARE(*access.visibleNames(u"ThingTemplates"_s, line1), QStringList{u"Shared"_s});
         QCOMPARE(store.listTemplates(ListFilter{})->size(), 0);
         QCOMPARE(store.listTemplates()->size(), 3);
 
         // Users: self and creator.
         ListFilter self;
-        self.self = QStringLiteral("alice");
-        QCOMPARE(namesOf(*store.listUsers(self)), QStringList{QStringLiteral("alice")});
-        self.creator = QStringLiteral("dave");
-        QCOMPARE(namesOf(*store.listUsers(self)),
-                 (QStringList{QStringLiteral("alice"), QStringLiteral("bob")}));
-        self.self = QStringLiteral("o'brien");
+        self.self = u"alice"_s;
+        QCOMPARE(namesOf(*store.listUsers(self)), QStringList{u"alice"_s});
+        self.creator = u"dave"_s;
+        QCOMPARE(namesOf(*store.listUsers(self)), (QStringList{u"alice"_s, u"bob"_s}));
+        self.self = u"o'brien"_s;
         self.creator.clear();
-        QCOMPARE(namesOf(*store.listUsers(self)), QStringList{QStringLiteral("o'brien")});
+        QCOMPARE(namesOf(*store.listUsers(self)), QStringList{u"o'brien"_s});
         QCOMPARE(store.listUsers()->size(), 5);
 
         // Groups, with their members; organizations, with their units.
         ListFilter lab;
-        lab.units = {QStringLiteral("Globex/Lab")};
+        lab.units = {u"Globex/Lab"_s};
         const auto groups = store.listGroups(lab);
-        QCOMPARE(namesOf(*groups), QStringList{QStringLiteral("Operators")});
-        QCOMPARE(groups->constFirst().members, QList<Principal>{user(QStringLiteral("bob"))});
+        QCOMPARE(namesOf(*groups), QStringList{u"Operators"_s});
+        QCOMPARE(groups->constFirst().members, QList<Principal>{user(u"bob"_s)});
         QCOMPARE(store.listGroups()->size(), 2);
         QCOMPARE(store.listGroups(ListFilter{})->size(), 0);
         const auto organizations = store.listOrganizations(line1);
-        QCOMPARE(namesOf(*organizations), QStringList{QStringLiteral("Acme")});
+        QCOMPARE(namesOf(*organizations), QStringList{u"Acme"_s});
         QCOMPARE(namesOf(organizations->constFirst().units),
-                 namesOf(store.organization(QStringLiteral("Acme"))->units));
+                 namesOf(store.organization(u"Acme"_s)->units));
         const auto all = store.listOrganizations();
-        QCOMPARE(namesOf(*all), (QStringList{QStringLiteral("Acme"), QStringLiteral("Acme2"),
-                                             QStringLiteral("Globex")}));
+        QCOMPARE(namesOf(*all), (QStringList{u"Acme"_s, u"Acme2"_s, u"Globex"_s}));
         QCOMPARE(all->at(2).units.size(), 2);
         QVERIFY(store.listOrganizations(ListFilter{})->isEmpty());
 
-        QCOMPARE(
-            access.visibleNames(QStringLiteral("Widgets"), ListFilter::everything()).error().code,
-            ErrorCode::BadRequest);
+        QCOMPARE(access.visibleNames(u"Widgets"_s, ListFilter::everything()).error().code,
+                 ErrorCode::BadRequest);
     }
 
     void grantsToUnits()
     {
-        auto db = m_databases.fresh(TestDatabases::Schema::Latest);
-        EntityStore store(*db);
-        populate(store);
-        AccessStore access(*db);
-        const Holder boiler = Holder::entity(entity(QStringLiteral("Things/Boiler1")));
-        const Holder sensor = Holder::templateInstance(QStringLiteral("Sensor"));
-        const Holder things = Holder::collectionOf(QStringLiteral("Things"));
-        QVERIFY(access.setVisibility(boiler, {unit(QStringLiteral("Acme/Line1"))}).ok());
-        QVERIFY(access.setVisibility(sensor, {unit(QStringLiteral("Acme/Line2"))}).ok());
-        QVERIFY(access.setVisibility(things, {unit(QStringLiteral("Acme/Plant2"))}).ok());
+        Scene scene(m_databases);
+        auto &[db, store, access, boiler, sensor, things] = scene;
+        QVERIFY(access.setVisibility(boiler, {unit(u"Acme/Line1"_s)}).ok());
+        QVERIFY(access.setVisibility(sensor, {unit(u"Acme/Line2"_s)}).ok());
+        QVERIFY(access.setVisibility(things, {unit(u"Acme/Plant2"_s)}).ok());
         QVERIFY(access.grantsTo({})->isEmpty());
-        const auto grants = access.grantsTo(
-            {unit(QStringLiteral("Acme/Line1")), unit(QStringLiteral("Acme/Line2"))});
+        const auto grants = access.grantsTo({unit(u"Acme/Line1"_s), unit(u"Acme/Line2"_s)});
         QVERIFY(grants.ok());
         QCOMPARE(grants->size(), 2);
         QSet<QString> seen;
         for (const auto &[holder, granted] : *grants)
             seen.insert(holder.toString() + u'@' + granted.toString());
-        QCOMPARE(seen,
-                 (QSet<QString>{QStringLiteral("Things/Boiler1@Acme/Line1"),
-                                QStringLiteral("ThingTemplates/Sensor (instance)@Acme/Line2")}));
-        QCOMPARE(access.grantsTo({unit(QStringLiteral("Acme/Plant2"))})->constFirst().first,
-                 things);
-        QVERIFY(access.grantsTo({unit(QStringLiteral("Globex/Lab"))})->isEmpty());
+        QCOMPARE(seen, (QSet<QString>{u"Things/Boiler1@Acme/Line1"_s,
+                                      u"ThingTemplates/Sensor (instance)@Acme/Line2"_s}));
+        QCOMPARE(access.grantsTo({unit(u"Acme/Plant2"_s)})->constFirst().first, things);
+        QVERIFY(access.grantsTo({unit(u"Globex/Lab"_s)})->isEmpty());
     }
 
     void migrationFromSchema3()
@@ -1051,16 +844,12 @@ private Q_SLOTS:
         AccessStore access(*db);
         // No grants, rules or unit members; every creator unknown.
         for (const char *table : {"access_rules", "access_visibility", "unit_members"})
-            QCOMPARE(
-                count(*db,
-                      QStringLiteral("SELECT COUNT(*) FROM %1").arg(QString::fromLatin1(table))),
-                0);
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM %1"_s.arg(QString::fromLatin1(table))), 0);
         for (const char *table :
              {"things", "thing_templates", "users", "user_groups", "organizations"}) {
             const QString name = QString::fromLatin1(table);
-            QVERIFY(count(*db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(name)) > 0);
-            QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE creator IS NOT NULL")
-                                    .arg(name)),
+            QVERIFY(count(*db, u"SELECT COUNT(*) FROM %1"_s.arg(name)) > 0);
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM %1 WHERE creator IS NOT NULL"_s.arg(name)),
                      0);
         }
         const auto snapshot = access.load();
@@ -1071,15 +860,15 @@ private Q_SLOTS:
         QCOMPARE(snapshot->entities.size(), 15);
         for (const EntityFacts &facts : snapshot->entities)
             QVERIFY(facts.creator.isEmpty());
-        QCOMPARE(snapshot->entities.value(entity(QStringLiteral("Things/Boiler2"))).templateName,
-                 QStringLiteral("TempSensor"));
+        QCOMPARE(snapshot->entities.value(entity(u"Things/Boiler2"_s)).templateName,
+                 u"TempSensor"_s);
         // Nothing is visible to a non-administrator's filter.
         ListFilter alice;
-        alice.creator = QStringLiteral("alice");
-        alice.self = QStringLiteral("alice");
-        alice.units = {QStringLiteral("Acme/Acme")};
+        alice.creator = u"alice"_s;
+        alice.self = u"alice"_s;
+        alice.units = {u"Acme/Acme"_s};
         QVERIFY(store.listThings(alice)->isEmpty());
-        QCOMPARE(namesOf(*store.listUsers(alice)), QStringList{QStringLiteral("alice")});
+        QCOMPARE(namesOf(*store.listUsers(alice)), QStringList{u"alice"_s});
         QCOMPARE(store.listThings()->size(), 3);
     }
 };
