@@ -20,12 +20,14 @@ inline QString describe(const QSqlError &error)
     return (detail >= 0 ? text.left(detail) : text).trimmed();
 }
 
-inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
-                             std::initializer_list<QVariant> values = {})
+// Prepares sql (placeholders only, never values), binds values in order and
+// runs it. Also for statements built at run time (a condition with a
+// variable number of placeholders).
+inline Result<QSqlQuery> run(QSqlDatabase &db, const QString &sql, const QVariantList &values)
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    if (!query.prepare(QString::fromUtf8(sql)))
+    if (!query.prepare(sql))
         return makeError(ErrorCode::Internal, QStringLiteral("The database refused a statement: %1")
                                                   .arg(describe(query.lastError())));
     for (const QVariant &v : values) {
@@ -43,26 +45,10 @@ inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
     return query;
 }
 
-// run() for a statement built at run time (a condition with a variable
-// number of placeholders); sql must still hold no value, only placeholders.
-inline Result<QSqlQuery> run(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+inline Result<QSqlQuery> run(QSqlDatabase &db, const char *sql,
+                             std::initializer_list<QVariant> values = {})
 {
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return makeError(ErrorCode::Internal, QStringLiteral("The database refused a statement: %1")
-                                                  .arg(describe(query.lastError())));
-    for (const QVariant &v : values) {
-        if (v.typeId() == QMetaType::QString && !v.isNull() && v.toString().isNull())
-            query.addBindValue(QStringLiteral(""));
-        else
-            query.addBindValue(v);
-    }
-    if (!query.exec())
-        return makeError(
-            ErrorCode::Internal,
-            QStringLiteral("A database statement failed: %1").arg(describe(query.lastError())));
-    return query;
+    return run(db, QString::fromUtf8(sql), QVariantList(values));
 }
 
 inline QString toText(const QDateTime &time)
