@@ -1,7 +1,8 @@
 // The vocabulary of authorization (the names of permissions, effects,
 // principals and holders, and parsing them back) and the words and JSON of
 // its explanations: what Access.h promises beside the model itself, which
-// lives in Access.cpp.
+// lives in Access.cpp (state, memory, locking) and AccessResolver.cpp
+// (visibility and the resolution steps).
 #include "AccessText_p.h"
 
 #include <QJsonArray>

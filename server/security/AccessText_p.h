@@ -1,4 +1,4 @@
-// What Access.cpp (the model and resolver) and AccessText.cpp (the
+// What the model (Access.cpp, AccessResolver.cpp) and AccessText.cpp (the
 // vocabulary and the words of explanations) share: collection names, and the
 // sentences a decision or a refusal carries. Not part of Access.h's API.
 #pragma once
