@@ -429,13 +429,57 @@ Status EntityStore::setPropertyValue(const QString &thing, const QString &proper
     QByteArray text = QJsonDocument(QJsonArray{value.value}).toJson(QJsonDocument::Compact);
     text = text.mid(1, text.size() - 2);
     auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO property_values (thing, property, value, time) "
-                      "VALUES (?, ?, ?, ?) ON CONFLICT (thing, property) DO UPDATE SET "
-                      "value = excluded.value, time = excluded.time",
+                      "INSERT INTO property_values (thing, property, value, time, quality) "
+                      "VALUES (?, ?, ?, ?, 'good') ON CONFLICT (thing, property) DO UPDATE SET "
+                      "value = excluded.value, time = excluded.time, quality = 'good'",
                       {thing, property, QString::fromUtf8(text), Sql::toText(value.time)});
     if (!q)
         return q.error();
     return {};
+}
+
+namespace {
+// The JSON text of a value; wrapping in an array lets scalars go through QJsonDocument.
+QString valueText(const QJsonValue &value)
+{
+    QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(text.mid(1, text.size() - 2));
+}
+} // namespace
+
+Result<QHash<QString, QualifiedValue>> EntityStore::qualifiedValues(const QString &thing)
+{
+    auto q = Sql::run(m_database.connection(),
+                      "SELECT property, value, time, quality FROM property_values WHERE thing = ?",
+                      {thing});
+    if (!q)
+        return q.error();
+    QHash<QString, QualifiedValue> values;
+    while (q->next()) {
+        const QJsonDocument doc =
+            QJsonDocument::fromJson("[" + q->value(1).toString().toUtf8() + "]");
+        values.insert(
+            q->value(0).toString(),
+            QualifiedValue{doc.array().at(0), Sql::fromText(q->value(2)), q->value(3).toString()});
+    }
+    return values;
+}
+
+Result<bool> EntityStore::setNewestPropertyValue(const QString &thing, const QString &property,
+                                                 const QualifiedValue &value)
+{
+    // Times are stored as UTC ISO 8601 with milliseconds, so text order is
+    // time order; an older value leaves the row (and the count) untouched.
+    auto q =
+        Sql::run(m_database.connection(),
+                 "INSERT INTO property_values (thing, property, value, time, quality) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (thing, property) DO UPDATE SET "
+                 "value = excluded.value, time = excluded.time, quality = excluded.quality "
+                 "WHERE property_values.time <= excluded.time",
+                 {thing, property, valueText(value.value), Sql::toText(value.time), value.quality});
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() > 0;
 }
 
 Status EntityStore::deletePropertyValue(const QString &thing, const QString &property)

@@ -17,6 +17,14 @@ namespace Access {
 struct ListFilter;
 }
 
+// A property value as stored, with what the device said of it.
+struct QualifiedValue
+{
+    QJsonValue value = QJsonValue::Null;
+    QDateTime time;
+    QString quality = QStringLiteral("good"); // "good" | "uncertain" | "bad"
+};
+
 class EntityStore final
 {
     Q_DISABLE_COPY_MOVE(EntityStore)
@@ -62,6 +70,12 @@ public:
     [[nodiscard]] Status setPropertyValue(const QString &thing, const QString &property,
                                           const PropertyValue &value);
     [[nodiscard]] Status deletePropertyValue(const QString &thing, const QString &property);
+    // With the quality a device gave (REST writes are "good").
+    [[nodiscard]] Result<QHash<QString, QualifiedValue>> qualifiedValues(const QString &thing);
+    // Stores value unless the stored one is newer (the newest time wins; an
+    // equal time replaces). Answers whether it was stored.
+    [[nodiscard]] Result<bool> setNewestPropertyValue(const QString &thing, const QString &property,
+                                                      const QualifiedValue &value);
 
     // Users
     [[nodiscard]] Result<QList<User>> listUsers();

@@ -174,6 +174,13 @@ const QList<Migration> &all()
              R"(ALTER TABLE user_groups ADD COLUMN creator TEXT)",
              R"(ALTER TABLE organizations ADD COLUMN creator TEXT)",
          }},
+        {5,
+         "property value quality",
+         {
+             // What the device said of a value (edge protocol 1): good,
+             // uncertain or bad. Values from before, and REST writes, are good.
+             R"(ALTER TABLE property_values ADD COLUMN quality TEXT NOT NULL DEFAULT 'good')",
+         }},
     };
     return migrations;
 }
