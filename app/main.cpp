@@ -166,6 +166,13 @@ Options parse(const QCoreApplication &app)
             std::exit(2);
         }
         options.config.security = *security;
+        auto edge = EdgeSettings::load(file);
+        if (!edge) {
+            std::fprintf(stderr, "bulwark: %s (%s)\n", qPrintable(edge.error().message),
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        options.config.edge = *edge;
     }
     if (!options.headless)
         options.config.port = 0;

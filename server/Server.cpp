@@ -206,7 +206,8 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
                     this, [](int) {});
             });
     m_events = std::make_unique<EventHub>(*m_authenticator, *m_access);
-    m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, *m_access, config.edgeAuthTimeoutMs);
+    m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, *m_access, *m_storage, *m_vault,
+                                            *m_events, config.edge, config.edgeAuthTimeoutMs);
     m_api = std::make_unique<ApiServer>(
         *m_storage, *m_authenticator, *m_access, *m_vault, *m_audit, *m_events, *m_edge,
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});

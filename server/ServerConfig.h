@@ -1,6 +1,7 @@
 // What a server is told at start, and what it reports once it listens.
 #pragma once
 
+#include "edge/EdgeSettings.h"
 #include "security/SecuritySettings.h"
 
 #include <QHostAddress>
@@ -19,6 +20,7 @@ struct ServerConfig
     QString tlsKeyFile;
     QString masterKeyFile; // empty: dataDir/master.key
     int edgeAuthTimeoutMs = 15000;
+    EdgeSettings edge; // [edge] in the configuration file
     SecuritySettings security;
 };
 

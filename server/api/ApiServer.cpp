@@ -3,6 +3,7 @@
 #include "AccessSync.h"
 #include "AppKeyRoutes.h"
 #include "AuditRoutes.h"
+#include "DeviceStep.h"
 #include "DirectoryRoutes.h"
 #include "RequestAudit.h"
 #include "SecurityRoutes.h"
@@ -27,7 +28,6 @@
 #include <QPointer>
 #include <QTcpSocket>
 #include <QUrl>
-#include <QUuid>
 #include <QWebSocket>
 
 #include <map>
@@ -62,93 +62,6 @@ struct ApiServer::Connection
     quint64 nextToWrite = 0;
     std::map<quint64, std::pair<std::shared_ptr<Pending>, ApiResponse>> ready;
 };
-
-int httpStatus(ErrorCode code)
-{
-    switch (code) {
-    case ErrorCode::BadRequest:
-    case ErrorCode::InvalidName:
-    case ErrorCode::TypeMismatch:
-        return 400;
-    case ErrorCode::Unauthorized:
-        return 401;
-    case ErrorCode::Forbidden:
-        return 403;
-    case ErrorCode::NotFound:
-        return 404;
-    case ErrorCode::MethodNotAllowed:
-        return 405;
-    case ErrorCode::Conflict:
-        return 409;
-    case ErrorCode::PayloadTooLarge:
-        return 413;
-    case ErrorCode::UnsupportedMediaType:
-        return 415;
-    case ErrorCode::TooManyRequests:
-        return 429;
-    case ErrorCode::Unavailable:
-        return 503;
-    case ErrorCode::Internal:
-        break;
-    }
-    return 500;
-}
-
-QString errorCodeName(ErrorCode code)
-{
-    switch (code) {
-    case ErrorCode::BadRequest:
-        return QStringLiteral("bad-request");
-    case ErrorCode::InvalidName:
-        return QStringLiteral("invalid-name");
-    case ErrorCode::TypeMismatch:
-        return QStringLiteral("type-mismatch");
-    case ErrorCode::Unauthorized:
-        return QStringLiteral("unauthorized");
-    case ErrorCode::Forbidden:
-        return QStringLiteral("forbidden");
-    case ErrorCode::NotFound:
-        return QStringLiteral("not-found");
-    case ErrorCode::MethodNotAllowed:
-        return QStringLiteral("method-not-allowed");
-    case ErrorCode::Conflict:
-        return QStringLiteral("conflict");
-    case ErrorCode::PayloadTooLarge:
-        return QStringLiteral("payload-too-large");
-    case ErrorCode::UnsupportedMediaType:
-        return QStringLiteral("unsupported-media-type");
-    case ErrorCode::TooManyRequests:
-        return QStringLiteral("too-many-requests");
-    case ErrorCode::Unavailable:
-        return QStringLiteral("unavailable");
-    case ErrorCode::Internal:
-        break;
-    }
-    return QStringLiteral("internal");
-}
-
-ApiResponse ApiResponse::fromError(const Error &error)
-{
-    QString message = error.message;
-    if (error.code == ErrorCode::Internal) {
-        // Internal details (driver messages, paths) go to the log, not to
-        // the client; the reference ties the two together.
-        const QString reference = QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
-        qCWarning(lcHttp).noquote() << "Internal error" << reference << ":" << error.message;
-        message = QStringLiteral("The server could not complete the request (reference %1); "
-                                 "its log has the details.")
-                      .arg(reference);
-    }
-    ApiResponse r =
-        json({{W::Error, QJsonObject{{W::Code, errorCodeName(error.code)}, {W::Message, message}}}},
-             httpStatus(error.code));
-    if (error.code == ErrorCode::Unavailable)
-        r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
-    if (error.code == ErrorCode::Unauthorized)
-        r.headers.append({QByteArray("WWW-Authenticate"),
-                          QByteArray(R"(Basic realm="Bulwark", charset="UTF-8")")});
-    return r;
-}
 
 namespace {
 
@@ -313,6 +226,11 @@ void ApiServer::registerRoutes()
         [this](const QString &thing, const QString &property, Request request,
                Responder responder) {
             handle(RouteKind::Property, {thing, property}, request, std::move(responder));
+        });
+    m_http.route<RestRule>(
+        QStringLiteral("/api/Things/<arg>/Services/<arg>"),
+        [this](const QString &thing, const QString &service, Request request, Responder responder) {
+            handle(RouteKind::Service, {thing, service}, request, std::move(responder));
         });
     m_http.route<RestRule>(QStringLiteral("/api/Organizations/<arg>/Units/<arg>"),
                            [this](const QString &organization, const QString &unit, Request request,
@@ -741,7 +659,9 @@ void ApiServer::changePassword(std::shared_ptr<Pending> pending)
 Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
 {
     if (kind == RouteKind::Properties || kind == RouteKind::Property)
-        return Routes::thingProperties(request, m_vault, m_access);
+        return Routes::thingProperties(request, m_vault, m_access, &m_edge);
+    if (kind == RouteKind::Service)
+        return Routes::thingService(request, m_access, m_edge);
     if (kind == RouteKind::Units)
         return Routes::organizationUnits(request, m_access);
     const QString collection = request.arguments.at(0);
@@ -753,6 +673,11 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
             part == W::VisibilityPart || part == W::InstanceVisibilityPart ||
             part == W::SecurityPart)
             return Routes::entitySecurity(request, m_access);
+        if (collection == W::Things && part == W::ConnectionPart) {
+            ApiRequest connection = request;
+            connection.arguments = QStringList{name};
+            return Routes::thingConnection(connection, m_access, m_edge.connections());
+        }
         if (collection == W::Groups && part == W::MembersPart)
             return Routes::groupMembers(request, m_access);
         if (collection == W::Organizations && part == W::UnitsPart) {
@@ -789,7 +714,7 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
     }
     // The entities: every decision through the AccessModel, in the storage work.
     if (collection == W::Things)
-        return Routes::things(request, m_access);
+        return Routes::things(request, m_access, &m_edge.connections());
     if (collection == W::ThingTemplates)
         return Routes::thingTemplates(request, m_access);
     if (collection == W::Users)
@@ -922,6 +847,7 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
         return response;
     };
     auto after = std::move(plan.afterStorage);
+    auto device = std::move(plan.throughDevice);
     // A changed or deleted app key ends the connections that signed in with it.
     const QString changedKey =
         collection == W::ApplicationKeys && req.arguments.size() > 1 &&
@@ -930,7 +856,14 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
             : QString();
     m_storage.run<ApiResponse>(
         std::move(atomic), this,
-        [this, pending, collection, after, changedKey](ApiResponse response) {
+        [this, pending, collection, after, device, changedKey](ApiResponse response) {
+            if (device && response.status < 400) {
+                // The answer comes from a device: the responder waits, the I/O thread does not.
+                runDeviceStep(
+                    m_storage, m_events, this, device, response,
+                    [this, pending](const ApiResponse &answer) { send(pending, answer); });
+                return;
+            }
             if (after && response.status < 400) {
                 // Network work (an LDAP test) on the worker pool.
                 QPointer<ApiServer> self(this);

@@ -69,7 +69,8 @@ private:
         Action, // /api/<collection>/<name>/<action or part>
         Properties,
         Property,
-        Units // /api/Organizations/<org>/Units/<unit>[/<part>]
+        Units,  // /api/Organizations/<org>/Units/<unit>[/<part>]
+        Service // /api/Things/<thing>/Services/<service>
     };
     struct Pending;
     struct Connection;

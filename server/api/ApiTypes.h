@@ -131,6 +131,12 @@ struct RoutePlan
     // storage work answered below 400; its result is the answer. It must not
     // touch storage: the transaction has already ended.
     std::function<ApiResponse(ApiResponse)> afterStorage;
+    // Optional: a device's part (the edge). On the I/O thread, after the
+    // storage work answered below 400 with what it checked, it hands the
+    // request to a device and calls finish exactly once, later: with the
+    // answer, or with storage work (one transaction) whose answer is sent.
+    using DeviceFinish = std::function<void(ApiResponse answer, StorageWork commit)>;
+    std::function<void(const ApiResponse &checked, DeviceFinish finish)> throughDevice;
 };
 
 [[nodiscard]] int httpStatus(ErrorCode code);

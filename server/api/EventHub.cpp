@@ -116,6 +116,15 @@ bool EventHub::mayReceive(const QString &user, const QJsonObject &event) const
         return m_access.check(user, thing, Permission::PropertyRead,
                               event.value(Wire::Property).toString()) == Answer::Allow;
     }
+    if (type == Wire::EventThingEvent) {
+        const Access::EntityRef thing{QString(Wire::Things), event.value(Wire::Thing).toString()};
+        return m_access.check(user, thing, Permission::EventSubscribe,
+                              event.value(Wire::Event).toString()) == Answer::Allow;
+    }
+    if (type == Wire::EventConnectionChanged) {
+        const Access::EntityRef thing{QString(Wire::Things), event.value(Wire::Thing).toString()};
+        return m_access.check(user, thing, Permission::Read) == Answer::Allow;
+    }
     const Access::EntityRef ref{event.value(Wire::Collection).toString(),
                                 event.value(Wire::Name).toString()};
     if (Access::isSecuredCollection(ref.collection)) {

@@ -2,6 +2,7 @@
 
 #include "core/EntityJson.h"
 #include "core/Inheritance.h"
+#include "edge/EdgeEndpoint.h"
 #include "security/Vault.h"
 #include "storage/AccessStore.h"
 #include "storage/EntityStore.h"
@@ -14,6 +15,7 @@ namespace Bulwark::Routes {
 namespace W = Wire;
 using Access::EntityRef;
 using Access::Permission;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -216,7 +218,8 @@ Status checkNameMatches(const ApiRequest &request, const QString &bodyName)
     return {};
 }
 
-Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &access)
+Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &access,
+                         const ConnectionRegistry *connections)
 {
     const bool item = request.arguments.size() > 1;
     const QString name = item ? request.arguments.at(1) : QString();
@@ -243,12 +246,16 @@ Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &a
             return methodNotAllowed(request, "GET, POST");
     }
     if (item && request.method == HttpMethod::Get) {
-        return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
+        return RoutePlan{{}, [name, user, model, ref, connections](EntityStore &store) {
                              if (auto s = authorize(*model, user, ref, Permission::Read); !s)
                                  return ApiResponse::fromError(s.error());
                              auto t = effectiveThing(store, name);
-                             return t ? ApiResponse::json(EntityJson::toJson(*t))
-                                      : ApiResponse::fromError(t.error());
+                             if (!t)
+                                 return ApiResponse::fromError(t.error());
+                             QJsonObject o = EntityJson::toJson(*t);
+                             if (connections)
+                                 o.insert(W::Connection, connections->toJson(name));
+                             return ApiResponse::json(o);
                          }};
     }
     if (item && request.method == HttpMethod::Delete) {
@@ -456,8 +463,114 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request, const Access::Access
         }};
 }
 
+namespace {
+
+// The target of a property read or write, as its storage work needs it.
+struct PropertyTarget
+{
+    QString thing;
+    QString property;
+    QString user;
+    const Access::AccessModel *model = nullptr;
+    const Vault *vault = nullptr;
+};
+
+ApiResponse edgeError(int status, QLatin1StringView code, const QString &message)
+{
+    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
+                             status);
+}
+
+StorageWork propertyWork(const PropertyTarget &target, bool write, bool forward,
+                         const QJsonValue &incoming)
+{
+    return [thingName = target.thing, property = target.property, user = target.user,
+            model = target.model, vaultPtr = target.vault, write, forward,
+            incoming](EntityStore &store) {
+        const EntityRef ref{QString(W::Things), thingName};
+        // Visibility, then the member, then the rules.
+        if (!model->isVisible(user, ref))
+            return ApiResponse::fromError(Access::notFound(ref));
+        auto thing = effectiveThing(store, thingName);
+        if (!thing)
+            return ApiResponse::fromError(thing.error());
+        const PropertyDefinition *p = thing->definitions.property(property);
+        if (!p)
+            return ApiResponse::fromError(makeError(
+                ErrorCode::NotFound,
+                QStringLiteral("Thing '%1' has no property '%2'.").arg(thingName, property)));
+        if (auto s =
+                authorize(*model, user, ref,
+                          write ? Permission::PropertyWrite : Permission::PropertyRead, property);
+            !s)
+            return ApiResponse::fromError(s.error());
+        const bool secret = p->baseType == BaseType::Password;
+        QualifiedValue value;
+        if (write) {
+            auto checked = BaseTypes::check(
+                p->baseType, incoming,
+                QStringLiteral("Property '%1' of Thing '%2'").arg(property, thingName));
+            if (!checked)
+                return ApiResponse::fromError(checked.error());
+            // What a read gives back is not a new password.
+            if (secret && checked->toString() == W::PasswordMask)
+                return ApiResponse::fromError(makeError(
+                    ErrorCode::BadRequest,
+                    QStringLiteral("'%1' is the mask reads show for a PASSWORD value; send "
+                                   "the new password itself.")
+                        .arg(W::PasswordMask)));
+            if (forward) // checked: the device decides next, then it is stored
+                return ApiResponse::json({{W::Value, *checked}});
+            value.value = *checked;
+            value.time = now();
+            PropertyValue stored{value.value, value.time};
+            if (secret && value.value.isString()) {
+                auto sealed = vaultPtr->seal(value.value.toString().toUtf8(),
+                                             SealContext{QStringLiteral("property_values"),
+                                                         QStringLiteral("value"),
+                                                         thingName + u'/' + property});
+                if (!sealed)
+                    return ApiResponse::fromError(sealed.error());
+                stored.value = *sealed;
+            }
+            if (auto s = store.setPropertyValue(thingName, property, stored); !s)
+                return ApiResponse::fromError(s.error());
+        } else {
+            auto values = store.qualifiedValues(thingName);
+            if (!values)
+                return ApiResponse::fromError(values.error());
+            value = values->value(property, QualifiedValue{p->defaultValue, {}, {}});
+        }
+        const bool isSet = !value.value.isNull();
+        if (secret)
+            value.value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
+        QJsonObject o{{W::Name, property},
+                      {W::BaseType, BaseTypes::name(p->baseType)},
+                      {W::Value, value.value},
+                      {W::Time, EntityJson::timestamp(value.time)}};
+        if (value.time.isValid())
+            o.insert(W::Quality, value.quality);
+        if (secret)
+            o.insert(W::IsSet, isSet);
+        ApiResponse r = ApiResponse::json(o);
+        if (write) {
+            QJsonObject event{{W::Type, W::EventPropertyChanged},
+                              {W::Thing, thingName},
+                              {W::Property, property},
+                              {W::Value, value.value},
+                              {W::Time, EntityJson::timestamp(value.time)},
+                              {W::Quality, W::QualityGood},
+                              {W::Source, W::SourceRest}};
+            r.events << event;
+        }
+        return r;
+    };
+}
+
+} // namespace
+
 Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
-                                  const Access::AccessModel &access)
+                                  const Access::AccessModel &access, EdgeEndpoint *edge)
 {
     const QString thingName = request.arguments.at(0);
     const QString user = request.user;
@@ -487,7 +600,7 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
                                                  "'%1' (PropertyRead).")
                                       .arg(thingName)));
                 thing->definitions.properties = readable;
-                auto values = store.propertyValues(thingName);
+                auto values = store.qualifiedValues(thingName);
                 if (!values)
                     return ApiResponse::fromError(values.error());
                 QJsonObject map;
@@ -506,6 +619,8 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
                         {W::BaseType, BaseTypes::name(p.baseType)},
                         {W::Value, value},
                         {W::Time, hasValue ? EntityJson::timestamp(stored->time) : QString()}};
+                    if (hasValue)
+                        o.insert(W::Quality, stored->quality);
                     if (secret)
                         o.insert(W::IsSet, isSet);
                     items.append(o);
@@ -531,79 +646,59 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
         incoming = request.json.value(W::Value);
     }
     const Vault *vaultPtr = &vault;
-    return RoutePlan{
-        {}, [thingName, property, write, incoming, vaultPtr, user, model, ref](EntityStore &store) {
-            // Visibility, then the member, then the rules.
-            if (!model->isVisible(user, ref))
-                return ApiResponse::fromError(Access::notFound(ref));
-            auto thing = effectiveThing(store, thingName);
-            if (!thing)
-                return ApiResponse::fromError(thing.error());
-            const PropertyDefinition *p = thing->definitions.property(property);
-            if (!p)
-                return ApiResponse::fromError(makeError(
-                    ErrorCode::NotFound,
-                    QStringLiteral("Thing '%1' has no property '%2'.").arg(thingName, property)));
-            if (auto s = authorize(*model, user, ref,
-                                   write ? Permission::PropertyWrite : Permission::PropertyRead,
-                                   property);
-                !s)
-                return ApiResponse::fromError(s.error());
-            const bool secret = p->baseType == BaseType::Password;
-            PropertyValue value;
-            if (write) {
-                auto checked = BaseTypes::check(
-                    p->baseType, incoming,
-                    QStringLiteral("Property '%1' of Thing '%2'").arg(property, thingName));
-                if (!checked)
-                    return ApiResponse::fromError(checked.error());
-                // What a read gives back is not a new password.
-                if (secret && checked->toString() == W::PasswordMask)
-                    return ApiResponse::fromError(makeError(
-                        ErrorCode::BadRequest,
-                        QStringLiteral("'%1' is the mask reads show for a PASSWORD value; send "
-                                       "the new password itself.")
-                            .arg(W::PasswordMask)));
-                value.value = *checked;
-                value.time = now();
-                PropertyValue stored = value;
-                if (secret && value.value.isString()) {
-                    auto sealed = vaultPtr->seal(value.value.toString().toUtf8(),
-                                                 SealContext{QStringLiteral("property_values"),
-                                                             QStringLiteral("value"),
-                                                             thingName + u'/' + property});
-                    if (!sealed)
-                        return ApiResponse::fromError(sealed.error());
-                    stored.value = *sealed;
+    // A write to a Thing a device speaks for goes to the device first; the
+    // value is stored (checked again) once the device accepted it.
+    const bool forward = write && edge && edge->connections().isConnected(thingName);
+    RoutePlan plan{{},
+                   propertyWork(PropertyTarget{thingName, property, user, model, vaultPtr}, write,
+                                forward, incoming)};
+    if (!forward)
+        return plan;
+    plan.throughDevice = [edge, thingName, property, user, model, vaultPtr,
+                          incoming](const ApiResponse &, RoutePlan::DeviceFinish finish) {
+        const PropertyTarget target{thingName, property, user, model, vaultPtr};
+        if (!edge->connections().isConnected(thingName)) {
+            finish({}, propertyWork(target, true, false, incoming)); // gone meanwhile: as today
+            return;
+        }
+        const int timeoutMs = edge->settings().writeTimeoutSeconds * 1000;
+        edge->requestDevice(
+            thingName,
+            {{W::Type, "write"_L1},
+             {W::Thing, thingName},
+             {W::Property, property},
+             {W::Value, incoming}},
+            timeoutMs, [finish, target, incoming](DeviceAnswer answer) {
+                switch (answer.outcome) {
+                case DeviceAnswer::Outcome::Done:
+                    finish({}, propertyWork(target, true, false,
+                                            answer.result.contains(W::Value)
+                                                ? answer.result.value(W::Value)
+                                                : incoming));
+                    return;
+                case DeviceAnswer::Outcome::Refused:
+                    finish(
+                        edgeError(
+                            409, W::EdgeDeviceRefused,
+                            QStringLiteral("The device refused the write: %1").arg(answer.message)),
+                        {});
+                    return;
+                case DeviceAnswer::Outcome::TimedOut:
+                    finish(edgeError(504, W::EdgeDeviceTimeout,
+                                     QStringLiteral("%1 Nothing was stored; the device may or "
+                                                    "may not have applied it.")
+                                         .arg(answer.message)),
+                           {});
+                    return;
+                case DeviceAnswer::Outcome::NotConnected:
+                    finish(edgeError(409, W::EdgeNotConnected,
+                                     QStringLiteral("%1 Nothing was stored.").arg(answer.message)),
+                           {});
+                    return;
                 }
-                if (auto s = store.setPropertyValue(thingName, property, stored); !s)
-                    return ApiResponse::fromError(s.error());
-            } else {
-                auto values = store.propertyValues(thingName);
-                if (!values)
-                    return ApiResponse::fromError(values.error());
-                value = values->value(property, PropertyValue{p->defaultValue, {}});
-            }
-            const bool isSet = !value.value.isNull();
-            if (secret)
-                value.value = isSet ? QJsonValue(W::PasswordMask) : QJsonValue();
-            QJsonObject o{{W::Name, property},
-                          {W::BaseType, BaseTypes::name(p->baseType)},
-                          {W::Value, value.value},
-                          {W::Time, EntityJson::timestamp(value.time)}};
-            if (secret)
-                o.insert(W::IsSet, isSet);
-            ApiResponse r = ApiResponse::json(o);
-            if (write) {
-                QJsonObject event{{W::Type, W::EventPropertyChanged},
-                                  {W::Thing, thingName},
-                                  {W::Property, property},
-                                  {W::Value, value.value},
-                                  {W::Time, EntityJson::timestamp(value.time)}};
-                r.events << event;
-            }
-            return r;
-        }};
+            });
+    };
+    return plan;
 }
 
 } // namespace Bulwark::Routes

@@ -8,8 +8,10 @@
 #include "security/SecuritySettings.h"
 
 namespace Bulwark {
+class ConnectionRegistry;
+class EdgeEndpoint;
 class Vault;
-}
+} // namespace Bulwark
 
 namespace Bulwark::Routes {
 
@@ -17,13 +19,24 @@ namespace Bulwark::Routes {
 // storage work: visibility first (404, as for a missing entity), then the
 // permission (403). Lists are filtered by visibility in the query, then by Read.
 // arguments: [collection] or [collection, name]
-[[nodiscard]] Result<RoutePlan> things(const ApiRequest &request,
-                                       const Access::AccessModel &access);
+// GET of one Thing includes its "connection" (connections may be null: none).
+[[nodiscard]] Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &access,
+                                       const ConnectionRegistry *connections = nullptr);
 [[nodiscard]] Result<RoutePlan> thingTemplates(const ApiRequest &request,
                                                const Access::AccessModel &access);
-// arguments: [thing] or [thing, property]
+// arguments: [thing] or [thing, property]. A PUT to a Thing a device speaks
+// for goes to that device (edge may be null: stored as is).
 [[nodiscard]] Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
-                                                const Access::AccessModel &access);
+                                                const Access::AccessModel &access,
+                                                EdgeEndpoint *edge = nullptr);
+// EdgeRoutes.cpp. arguments: [thing, service]; POST {"parameters": {…}},
+// answered by the device that speaks for the Thing.
+[[nodiscard]] Result<RoutePlan> thingService(const ApiRequest &request,
+                                             const Access::AccessModel &access, EdgeEndpoint &edge);
+// arguments: [thing]; GET: the Thing's connection state (visibility + Read).
+[[nodiscard]] Result<RoutePlan> thingConnection(const ApiRequest &request,
+                                                const Access::AccessModel &access,
+                                                const ConnectionRegistry &connections);
 [[nodiscard]] Result<RoutePlan> users(const ApiRequest &request,
                                       const PasswordSettings &passwordSettings,
                                       const Access::AccessModel &access);

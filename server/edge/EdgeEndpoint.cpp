@@ -1,5 +1,7 @@
 #include "EdgeEndpoint.h"
 
+#include "api/EventHub.h"
+#include "core/EntityJson.h"
 #include "security/Access.h"
 #include "security/Authenticator.h"
 #include "wire/Wire.h"
@@ -20,12 +22,23 @@ namespace Bulwark {
 using namespace Qt::StringLiterals;
 
 EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access,
-                           int authTimeoutMs, QObject *parent)
+                           StorageThread &storage, const Vault &vault, EventHub &events,
+                           EdgeSettings settings, int authTimeoutMs, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
     , m_access(access)
+    , m_storage(storage)
+    , m_events(events)
+    , m_settings(settings)
     , m_authTimeoutMs(authTimeoutMs)
+    , m_ingest(storage, access, vault, events)
 {
+    m_clock.start();
+    // One timer for every session: a ping each interval, and a session that
+    // was silent (no message, no pong) for two intervals is closed.
+    m_keepAlive = new QTimer(this);
+    connect(m_keepAlive, &QTimer::timeout, this, &EdgeEndpoint::keepAlive);
+    m_keepAlive->start(m_settings.pingIntervalSeconds * 1000);
     // A changed password, a disabled or deleted user: their sessions end.
     connect(&m_authenticator, &Authenticator::credentialsChanged, this,
             [this](const QString &user) {
@@ -71,7 +84,15 @@ void EdgeEndpoint::accept(QWebSocket *socket)
                       QStringLiteral("authentication timeout"));
     });
     session.authDeadline->start(m_authTimeoutMs);
+    session.id = m_nextSession++;
+    session.remoteAddress = socket->peerAddress().toString();
+    session.heardAt = m_clock.elapsed();
     m_sessions.insert(socket, session);
+    connect(socket, &QWebSocket::pong, this, [this, socket]() {
+        const auto s = m_sessions.find(socket);
+        if (s != m_sessions.end())
+            s->heardAt = m_clock.elapsed();
+    });
 
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, socket](const QString &text) { onMessage(socket, text); });
@@ -88,9 +109,130 @@ void EdgeEndpoint::accept(QWebSocket *socket)
                    u"Binary frames carry file data, which this server does not accept yet."_s);
     });
     connect(socket, &QWebSocket::disconnected, this, [this, socket]() {
-        m_sessions.remove(socket);
+        sessionEnded(socket);
         socket->deleteLater();
     });
+}
+
+EdgeEndpoint::~EdgeEndpoint()
+{
+    // Sockets are children; their sessions end without telling anyone.
+    for (auto it = m_requests.begin(); it != m_requests.end(); ++it)
+        delete it->deadline;
+    m_requests.clear();
+}
+
+void EdgeEndpoint::sessionEnded(QWebSocket *socket)
+{
+    const auto it = m_sessions.find(socket);
+    if (it == m_sessions.end())
+        return;
+    Session session = *it;
+    m_sessions.erase(it);
+    const QStringList things = session.bound;
+    for (const QString &thing : things)
+        unbound(session, thing);
+    m_connections.forgetSession(session.id);
+    // Requests that session had not answered: its device is gone.
+    QStringList orphans;
+    for (auto r = m_requests.cbegin(); r != m_requests.cend(); ++r) {
+        if (r->socket == socket || !r->socket)
+            orphans << r.key();
+    }
+    for (const QString &id : std::as_const(orphans))
+        finishRequest(id, DeviceAnswer{DeviceAnswer::Outcome::NotConnected,
+                                       {},
+                                       u"The device disconnected before it answered."_s});
+}
+
+void EdgeEndpoint::bound(Session &session, const QString &thing)
+{
+    if (session.bound.contains(thing))
+        return;
+    session.bound.append(thing);
+    m_connections.set(thing, ConnectionRegistry::Connection{QDateTime::currentDateTimeUtc(),
+                                                            session.remoteAddress, session.user,
+                                                            session.id});
+    m_connections.touch(session.id, QDateTime::currentDateTimeUtc());
+    publishConnection(thing);
+}
+
+void EdgeEndpoint::unbound(Session &session, const QString &thing)
+{
+    session.bound.removeAll(thing);
+    if (!m_connections.remove(thing, session.id))
+        return; // another session holds it
+    // Another session that bound it too speaks for it from now on.
+    for (const Session &other : std::as_const(m_sessions)) {
+        if (other.id != session.id && other.bound.contains(thing)) {
+            m_connections.set(thing, ConnectionRegistry::Connection{QDateTime::currentDateTimeUtc(),
+                                                                    other.remoteAddress, other.user,
+                                                                    other.id});
+            break;
+        }
+    }
+    publishConnection(thing);
+}
+
+void EdgeEndpoint::publishConnection(const QString &thing)
+{
+    const QJsonObject state = m_connections.toJson(thing);
+    QJsonObject event{{Wire::Type, Wire::EventConnectionChanged},
+                      {Wire::Thing, thing},
+                      {Wire::Connected, state.value(Wire::Connected)}};
+    if (state.value(Wire::Connected).toBool()) {
+        event.insert(Wire::Since, state.value(Wire::Since));
+        event.insert(Wire::RemoteAddress, state.value(Wire::RemoteAddress));
+    }
+    m_events.publish(event);
+}
+
+void EdgeEndpoint::keepAlive()
+{
+    const qint64 now = m_clock.elapsed();
+    const qint64 silentLimit = 2LL * m_settings.pingIntervalSeconds * 1000;
+    const auto sessions = m_sessions;
+    for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
+        if (it->user.isEmpty())
+            continue; // the authentication deadline applies
+        if (now - it->heardAt >= silentLimit) {
+            qCInfo(lcEdge) << "Closing the silent edge session of" << it->user << "from"
+                           << it->remoteAddress;
+            it.key()->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                            QStringLiteral("keepalive timeout"));
+            continue;
+        }
+        it.key()->ping();
+    }
+}
+
+bool EdgeEndpoint::withinRate(QWebSocket *socket, Session &session, const QJsonValue &id)
+{
+    const qint64 now = m_clock.elapsed();
+    session.tokens =
+        qMin<double>(m_settings.burst, session.tokens + (now - session.refilledAt) *
+                                                            m_settings.messagesPerSecond / 1000.0);
+    session.refilledAt = now;
+    if (session.tokens >= 1) {
+        session.tokens -= 1;
+        session.overSince = -1;
+        return true;
+    }
+    if (session.overSince < 0)
+        session.overSince = now;
+    if (now - session.overSince >= RateLimitCloseMs) {
+        qCInfo(lcEdge) << "Closing the edge session of" << session.user << "from"
+                       << session.remoteAddress << ": over its rate limit for 10 s";
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("rate limit exceeded"));
+        return false;
+    }
+    replyError(socket, id, u"too-many-requests"_s,
+               u"This session sends more than %1 messages per second (bursts of %2); this "
+               "message was not handled. Slow down: a session over the limit for 10 s is "
+               "closed."_s.arg(m_settings.messagesPerSecond)
+                   .arg(m_settings.burst));
+    return false;
 }
 
 void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
@@ -159,9 +301,12 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
             s->checkedGeneration = m_access.generation();
             s->expires = identity->expires;
             s->authDeadline->stop();
+            s->tokens = m_settings.burst;
+            s->refilledAt = m_clock.elapsed();
             qCInfo(lcEdge) << "Edge session of" << identity->user << "from"
                            << guard->peerAddress().toString() << "by" << identity->method;
-            reply(guard, id, {{"user"_L1, identity->user}, {"protocol"_L1, 0}});
+            reply(guard, id,
+                  {{"user"_L1, identity->user}, {"protocol"_L1, Wire::EdgeProtocolVersion}});
         };
         const QString appKey = message.value("appKey"_L1).toString();
         if (!appKey.isEmpty())
@@ -174,6 +319,10 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         return;
     }
 
+    session->heardAt = m_clock.elapsed();
+    m_connections.touch(session->id, QDateTime::currentDateTimeUtc());
+    if (!withinRate(socket, *session, id))
+        return;
     // A change of rules, memberships or visibility since the last message
     // applies before this one is handled.
     recheckBindings(socket, *session);
@@ -185,8 +334,22 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         bind(socket, *session, id, message, type == u"unbind");
         return;
     }
+    if (type == u"update") {
+        update(socket, *session, id, message);
+        return;
+    }
+    if (type == u"event") {
+        fireEvent(socket, *session, id, message);
+        return;
+    }
+    if ((type == u"result" || type == u"error") && id.isString() &&
+        id.toString().startsWith(u"p-")) {
+        platformReply(id.toString(), type, message);
+        return;
+    }
     replyError(socket, id, u"unsupported"_s,
-               u"Message type '%1' is not supported by protocol version 0."_s.arg(type.left(64)));
+               u"Message type '%1' is not supported by protocol version %2."_s.arg(type.left(64))
+                   .arg(Wire::EdgeProtocolVersion));
 }
 
 void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &id,
@@ -218,7 +381,7 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
         QJsonObject result{{"thing"_L1, name}};
         if (unbind) {
             result.insert("bound"_L1, false);
-            session.bound.removeAll(name);
+            unbound(session, name);
             results.append(result);
             continue;
         }
@@ -233,8 +396,7 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
                                       {"message"_L1, allowed.error().message}});
         } else {
             result.insert("bound"_L1, true);
-            if (!session.bound.contains(name))
-                session.bound.append(name);
+            bound(session, name);
         }
         results.append(result);
     }
@@ -254,7 +416,7 @@ void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
         const Status allowed = m_access.require(session.user, ref, Access::Permission::Read);
         if (allowed)
             continue;
-        session.bound.removeAll(name);
+        unbound(session, name);
         qCInfo(lcEdge).noquote() << "Unbound" << name << "from the edge session of" << session.user
                                  << "after an authorization change";
         const QJsonObject notice{
@@ -269,21 +431,23 @@ void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
     }
 }
 
-void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)
+void EdgeEndpoint::send(QWebSocket *socket, const QJsonObject &message)
 {
-    const QJsonObject message{{"id"_L1, id}, {"type"_L1, "result"_L1}, {"result"_L1, result}};
     socket->sendTextMessage(
         QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+}
+
+void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)
+{
+    send(socket, {{"id"_L1, id}, {"type"_L1, "result"_L1}, {"result"_L1, result}});
 }
 
 void EdgeEndpoint::replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
                               const QString &text)
 {
-    const QJsonObject message{{"id"_L1, id},
-                              {"type"_L1, "error"_L1},
-                              {"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, text}}}};
-    socket->sendTextMessage(
-        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    send(socket, {{"id"_L1, id},
+                  {"type"_L1, "error"_L1},
+                  {"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, text}}}});
 }
 
 void EdgeEndpoint::closeAll()

@@ -1,16 +1,28 @@
-// wss://…/edge, the device endpoint. Protocol version 0 (docs/protocol.md):
+// wss://…/edge, the device endpoint. Protocol version 1 (docs/protocol.md):
 // a device authenticates with a first "auth" message within the configured
-// time, then may "ping", and "bind" the Things it speaks for (visibility and
+// time, then may "ping", "bind" the Things it speaks for (visibility and
 // Read, decided by the AccessModel, re-checked after every change of what
-// authorization decides from). Properties, services, events and file
-// transfer arrive with the edge work; until then other message types get an
-// "unsupported" error reply and the connection stays open.
+// authorization decides from), push property values ("update", stored by
+// PropertyIngest's group commit and answered once durable), fire events,
+// and answer the platform's property writes and service calls. Each
+// session is rate-limited (token bucket) and kept alive with pings. The
+// Things bound are the connection state in ConnectionRegistry.
+// Everything here runs on the server's I/O thread and never blocks.
 #pragma once
 
+#include "ConnectionRegistry.h"
+#include "EdgeSettings.h"
+#include "PropertyIngest.h"
+
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
+
+#include <functional>
 
 class QWebSocket;
 class QTimer;
@@ -18,9 +30,27 @@ class QTimer;
 namespace Bulwark {
 
 class Authenticator;
+class EventHub;
+class StorageThread;
+class Vault;
 namespace Access {
 class AccessModel;
 }
+
+// What became of a request the platform sent to a device.
+struct DeviceAnswer
+{
+    enum class Outcome
+    {
+        Done,         // the device answered "result"
+        Refused,      // the device answered "error"
+        TimedOut,     // no answer within the timeout
+        NotConnected, // no session speaks for the Thing (or it went away)
+    };
+    Outcome outcome = Outcome::Done;
+    QJsonObject result; // Done: the device's result object
+    QString message;    // Refused: the device's words; otherwise ours
+};
 
 class EdgeEndpoint final : public QObject
 {
@@ -28,41 +58,97 @@ class EdgeEndpoint final : public QObject
     Q_DISABLE_COPY_MOVE(EdgeEndpoint)
 
 public:
-    EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access, int authTimeoutMs,
-                 QObject *parent = nullptr);
+    EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access,
+                 StorageThread &storage, const Vault &vault, EventHub &events,
+                 EdgeSettings settings, int authTimeoutMs, QObject *parent = nullptr);
+    ~EdgeEndpoint() override;
 
     void accept(QWebSocket *socket); // takes ownership
     void closeAll();
     [[nodiscard]] qsizetype sessionCount() const { return m_sessions.size(); }
 
+    [[nodiscard]] const ConnectionRegistry &connections() const { return m_connections; }
+    [[nodiscard]] const EdgeSettings &settings() const { return m_settings; }
+    // Sends message (a "write" or "invoke", without its id) to the session
+    // that most recently bound thing; done is called once, on this thread.
+    void requestDevice(const QString &thing, QJsonObject message, int timeoutMs,
+                       std::function<void(DeviceAnswer)> done);
+
     static constexpr quint64 MaximumMessageSize = 1024 * 1024;
     static constexpr int MaximumBoundThings = 1000;
+    static constexpr int MaximumValuesPerUpdate = 1000;
+    static constexpr qsizetype MaximumEventData = 64 * 1024;
+    static constexpr qint64 MaximumFutureMs = 5 * 60 * 1000;
+    static constexpr qint64 RateLimitCloseMs = 10 * 1000;
 
 private:
     struct Session
     {
+        quint64 id = 0;
         QString user;      // empty until authenticated
         QString appKey;    // the key it signed in with, if any
         QDateTime expires; // when that key expires; null: never
+        QString remoteAddress;
         bool authenticating = false;
         QTimer *authDeadline = nullptr;
         QStringList bound;             // Things this session speaks for
         quint64 checkedGeneration = 0; // the access state bound was last checked against
+        double tokens = 0;             // rate limit bucket
+        qint64 refilledAt = 0;         // m_clock ms
+        qint64 overSince = -1;         // m_clock ms of the first refused message in a row
+        qint64 heardAt = 0;            // m_clock ms of the last message or pong
+    };
+    struct PlatformRequest
+    {
+        QPointer<QWebSocket> socket;
+        QTimer *deadline = nullptr;
+        std::function<void(DeviceAnswer)> done;
     };
 
     void onMessage(QWebSocket *socket, const QString &text);
+    [[nodiscard]] bool withinRate(QWebSocket *socket, Session &session, const QJsonValue &id);
     void bind(QWebSocket *socket, Session &session, const QJsonValue &id,
               const QJsonObject &message, bool unbind);
     // Unbinds (and tells the device) what the session may no longer bind.
     void recheckBindings(QWebSocket *socket, Session &session);
+    void bound(Session &session, const QString &thing);
+    void unbound(Session &session, const QString &thing);
+    void publishConnection(const QString &thing);
+    void sessionEnded(QWebSocket *socket);
+    void keepAlive();
+
+    // EdgeMessages.cpp: what a device sends about its Things.
+    void update(QWebSocket *socket, Session &session, const QJsonValue &id,
+                const QJsonObject &message);
+    void fireEvent(QWebSocket *socket, Session &session, const QJsonValue &id,
+                   const QJsonObject &message);
+    void platformReply(const QString &id, const QString &type, const QJsonObject &message);
+    void finishRequest(const QString &id, DeviceAnswer answer);
+    // A time a device sent: ISO 8601 with a zone, not over 5 minutes ahead.
+    [[nodiscard]] static Result<QDateTime> deviceTime(const QJsonValue &value, const QString &what);
+    // Not bound by this session: the error the device gets.
+    [[nodiscard]] bool requireBound(QWebSocket *socket, const Session &session,
+                                    const QJsonValue &id, const QString &thing);
+
     void reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result);
     void replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
                     const QString &message);
+    void send(QWebSocket *socket, const QJsonObject &message);
 
     Authenticator &m_authenticator;
     const Access::AccessModel &m_access;
+    StorageThread &m_storage;
+    EventHub &m_events;
+    EdgeSettings m_settings;
     int m_authTimeoutMs;
+    PropertyIngest m_ingest;
+    ConnectionRegistry m_connections;
     QHash<QWebSocket *, Session> m_sessions;
+    QHash<QString, PlatformRequest> m_requests; // by the id the platform sent ("p-12")
+    quint64 m_nextSession = 1;
+    quint64 m_nextRequest = 1;
+    QElapsedTimer m_clock;
+    QTimer *m_keepAlive = nullptr;
 };
 
 } // namespace Bulwark

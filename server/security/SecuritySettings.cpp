@@ -1,5 +1,7 @@
 #include "SecuritySettings.h"
 
+#include "edge/EdgeSettings.h"
+
 #include <QSettings>
 #include <QStringList>
 
@@ -85,6 +87,7 @@ Result<SecuritySettings> SecuritySettings::load(QSettings &file)
                          QStringLiteral("In the configuration file, "
                                         "appkeys/default_lifetime_seconds is longer than "
                                         "appkeys/maximum_lifetime_seconds."));
+    known << EdgeSettings::keys(); // read by EdgeSettings::load
     for (const QString &key : file.allKeys()) {
         if (!known.contains(key))
             return makeError(ErrorCode::BadRequest,

@@ -206,4 +206,31 @@ inline constexpr auto EventPermissionsChanged = "permissionsChanged"_L1;
 inline constexpr auto EventVisibilityChanged = "visibilityChanged"_L1;
 // end of authorization bodies
 
+// Edge protocol version 1 (docs/protocol.md) and what it adds to REST and live events.
+inline constexpr int EdgeProtocolVersion = 1;
+inline constexpr auto ServicesPart = "Services"_L1;     // /api/Things/{n}/Services/{s}
+inline constexpr auto ConnectionPart = "Connection"_L1; // /api/Things/{n}/Connection
+inline constexpr auto Quality = "quality"_L1;           // "good" | "uncertain" | "bad"
+inline constexpr auto QualityGood = "good"_L1;
+inline constexpr auto QualityUncertain = "uncertain"_L1;
+inline constexpr auto QualityBad = "bad"_L1;
+inline constexpr auto Source = "source"_L1; // of a propertyChanged: "rest" | "edge"
+inline constexpr auto SourceEdge = "edge"_L1;
+inline constexpr auto SourceRest = "rest"_L1;
+inline constexpr auto Connection = "connection"_L1;
+inline constexpr auto Connected = "connected"_L1;
+inline constexpr auto Since = "since"_L1;
+inline constexpr auto RemoteAddress = "remoteAddress"_L1;
+inline constexpr auto LastMessage = "lastMessage"_L1;
+inline constexpr auto Parameters = "parameters"_L1;
+inline constexpr auto Event = "event"_L1;
+inline constexpr auto Data = "data"_L1;
+inline constexpr auto Service = "service"_L1;
+inline constexpr auto EventThingEvent = "thingEvent"_L1;
+inline constexpr auto EventConnectionChanged = "connectionChanged"_L1;
+inline constexpr auto EdgeDeviceRefused = "device-refused"_L1; // REST error codes
+inline constexpr auto EdgeDeviceTimeout = "device-timeout"_L1;
+inline constexpr auto EdgeNotConnected = "not-connected"_L1;
+// end of edge protocol version 1
+
 } // namespace Bulwark::Wire

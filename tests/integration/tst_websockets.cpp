@@ -170,7 +170,9 @@ void TestWebSockets::eventsDeliverChanges()
                                                    {"thing"_L1, "Lamp"_L1},
                                                    {"property"_L1, "level"_L1},
                                                    {"value"_L1, 5},
-                                                   {"time"_L1, put.json().value("time"_L1)}}));
+                                                   {"time"_L1, put.json().value("time"_L1)},
+                                                   {"quality"_L1, "good"_L1},
+                                                   {"source"_L1, "rest"_L1}}));
 
     // A refused change publishes nothing; the next change arrives next.
     QCOMPARE(m_server->put(u"/api/Things/Lamp/Properties/level"_s, {{"value"_L1, 0.5}}).status,
@@ -307,7 +309,7 @@ void TestWebSockets::edgeAuthAndPing()
     QVERIFY(client.open(edgeRequest()));
     client.send(authMessage(kAdminPassword));
     QVERIFY(client.waitForMessages(1));
-    const QJsonObject authResult{{"user"_L1, kAdministrator}, {"protocol"_L1, 0}};
+    const QJsonObject authResult{{"user"_L1, kAdministrator}, {"protocol"_L1, 1}};
     QCOMPARE(client.messages().at(0),
              (QJsonObject{{"id"_L1, 1}, {"type"_L1, "result"_L1}, {"result"_L1, authResult}}));
 

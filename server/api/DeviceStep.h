@@ -1,0 +1,22 @@
+// The part of a REST request that a device answers (a property write or a
+// service call reaching a bound Thing over the edge): the responder stays
+// pending while the device works, so the I/O thread never waits.
+#pragma once
+
+#include "ApiTypes.h"
+
+class QObject;
+
+namespace Bulwark {
+
+class EventHub;
+class StorageThread;
+
+// Runs step on context's thread; its answer (or the answer of the storage
+// work it asks for, run in one transaction) goes to send, and that answer's
+// live events are published after it.
+void runDeviceStep(StorageThread &storage, EventHub &events, QObject *context,
+                   const std::function<void(const ApiResponse &, RoutePlan::DeviceFinish)> &step,
+                   const ApiResponse &checked, std::function<void(const ApiResponse &)> send);
+
+} // namespace Bulwark

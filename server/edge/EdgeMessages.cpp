@@ -1,0 +1,267 @@
+// What a device sends about the Things it speaks for (update, event), and
+// the requests the platform sends it (write, invoke) with their replies.
+#include "EdgeEndpoint.h"
+
+#include "api/EventHub.h"
+#include "api/ThingRoutes.h"
+#include "core/EntityJson.h"
+#include "security/Access.h"
+#include "storage/StorageThread.h"
+#include "wire/Wire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QWebSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcEdge)
+
+namespace Bulwark {
+
+using namespace Qt::StringLiterals;
+namespace W = Wire;
+
+namespace {
+
+QString edgeCode(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::NotFound:
+        return u"not-found"_s;
+    case ErrorCode::Forbidden:
+        return u"forbidden"_s;
+    case ErrorCode::TypeMismatch:
+        return u"type-mismatch"_s;
+    case ErrorCode::BadRequest:
+    case ErrorCode::InvalidName:
+        return u"bad-request"_s;
+    default:
+        return u"unavailable"_s;
+    }
+}
+
+// A storage failure is logged; the device gets words it can act on.
+QString edgeMessage(const Error &error)
+{
+    if (edgeCode(error.code) != u"unavailable")
+        return error.message;
+    qCWarning(lcEdge).noquote() << "Edge message failed in storage:" << error.message;
+    return u"The server could not store this just now; nothing was stored. Send it again."_s;
+}
+
+} // namespace
+
+Result<QDateTime> EdgeEndpoint::deviceTime(const QJsonValue &value, const QString &what)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (value.isUndefined() || value.isNull())
+        return now;
+    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!value.isString() || !time.isValid() || time.timeSpec() == Qt::LocalTime)
+        return makeError(ErrorCode::BadRequest, u"%1: 'time' must be ISO 8601 with a zone, such as "
+                                                "\"2026-11-27T03:00:00.000Z\"."_s.arg(what));
+    if (now.msecsTo(time) > MaximumFutureMs)
+        return makeError(ErrorCode::BadRequest,
+                         u"%1: 'time' %2 is more than 5 minutes ahead of the server's clock "
+                         "(%3); check the device's clock."_s.arg(what, value.toString(),
+                                                                 EntityJson::timestamp(now)));
+    return time.toUTC();
+}
+
+bool EdgeEndpoint::requireBound(QWebSocket *socket, const Session &session, const QJsonValue &id,
+                                const QString &thing)
+{
+    if (thing.isEmpty()) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"Name the Thing in 'thing' (a Thing this session has bound)."_s);
+        return false;
+    }
+    if (session.bound.contains(thing))
+        return true;
+    replyError(socket, id, u"not-bound"_s,
+               u"This session has not bound Thing '%1': send {\"type\":\"bind\",\"things\":"
+               "[\"%1\"]} first."_s.arg(thing.left(128)));
+    return false;
+}
+
+void EdgeEndpoint::update(QWebSocket *socket, Session &session, const QJsonValue &id,
+                          const QJsonObject &message)
+{
+    const QString thing = message.value(W::Thing).toString();
+    if (!requireBound(socket, session, id, thing))
+        return;
+    const QJsonValue valuesField = message.value(W::Values);
+    const QJsonArray values = valuesField.toArray();
+    if (!valuesField.isArray() || values.isEmpty() || values.size() > MaximumValuesPerUpdate) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"Send 1 to %1 values as \"values\": [{\"property\": \"temperature\", "
+                   "\"value\": 21.5}, …]."_s.arg(MaximumValuesPerUpdate));
+        return;
+    }
+    IngestBatch batch{session.user, thing, {}};
+    batch.values.reserve(values.size());
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const QJsonObject v = values.at(i).toObject();
+        const QString property = v.value(W::Property).toString();
+        const QString what = u"Value %1 (property '%2')"_s.arg(i).arg(property.left(128));
+        if (!values.at(i).isObject() || property.isEmpty() || !v.contains(W::Value)) {
+            replyError(socket, id, u"bad-request"_s,
+                       u"Value %1: each value must be {\"property\": \"…\", \"value\": …}; "
+                       "nothing was stored."_s.arg(i));
+            return;
+        }
+        auto time = deviceTime(v.value(W::Time), what);
+        if (!time) {
+            replyError(socket, id, u"bad-request"_s,
+                       time.error().message + u" Nothing was stored."_s);
+            return;
+        }
+        const QString quality =
+            v.contains(W::Quality) ? v.value(W::Quality).toString() : QString(W::QualityGood);
+        if (quality != W::QualityGood && quality != W::QualityUncertain &&
+            quality != W::QualityBad) {
+            replyError(socket, id, u"bad-request"_s,
+                       u"%1: 'quality' must be \"good\", \"uncertain\" or \"bad\"; nothing was "
+                       "stored."_s.arg(what));
+            return;
+        }
+        batch.values.append(IngestValue{property, v.value(W::Value), *time, quality});
+    }
+    QPointer<QWebSocket> guard(socket);
+    m_ingest.submit(std::move(batch), [this, guard, id](Result<IngestCounts> counts) {
+        if (!guard)
+            return;
+        if (!counts) {
+            replyError(guard, id, edgeCode(counts.error().code), edgeMessage(counts.error()));
+            return;
+        }
+        reply(guard, id, {{"accepted"_L1, counts->accepted}, {"stale"_L1, counts->stale}});
+    });
+}
+
+void EdgeEndpoint::fireEvent(QWebSocket *socket, Session &session, const QJsonValue &id,
+                             const QJsonObject &message)
+{
+    const QString thing = message.value(W::Thing).toString();
+    if (!requireBound(socket, session, id, thing))
+        return;
+    const QString event = message.value(W::Event).toString();
+    const QJsonValue data = message.value(W::Data);
+    if (event.isEmpty() || !(data.isUndefined() || data.isNull() || data.isObject())) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"Fire an event as {\"type\":\"event\",\"thing\":\"…\",\"event\":\"…\","
+                   "\"data\":{…}}: 'event' names it, 'data' is an optional object."_s);
+        return;
+    }
+    if (data.isObject() &&
+        QJsonDocument(data.toObject()).toJson(QJsonDocument::Compact).size() > MaximumEventData) {
+        replyError(socket, id, u"bad-request"_s,
+                   u"The event's 'data' is larger than %1 KiB."_s.arg(MaximumEventData / 1024));
+        return;
+    }
+    auto time = deviceTime(message.value(W::Time), u"The event"_s);
+    if (!time) {
+        replyError(socket, id, u"bad-request"_s, time.error().message);
+        return;
+    }
+    // The event must be declared (definitions live in storage) and the
+    // user may fire it (EventInvoke): decided on the storage thread.
+    const QString user = session.user;
+    const Access::AccessModel *access = &m_access;
+    QPointer<QWebSocket> guard(socket);
+    const QJsonObject published{{W::Type, W::EventThingEvent},
+                                {W::Thing, thing},
+                                {W::Event, event},
+                                {W::Data, data.isObject() ? data : QJsonValue(QJsonObject())},
+                                {W::Time, EntityJson::timestamp(*time)}};
+    m_storage.run<Status>(
+        [thing, event, user, access](EntityStore &store) -> Status {
+            auto effective = Routes::effectiveThing(store, thing);
+            if (!effective)
+                return effective.error();
+            const auto &events = effective->definitions.events;
+            if (std::none_of(events.cbegin(), events.cend(),
+                             [&](const EventDefinition &e) { return e.name == event; }))
+                return makeError(ErrorCode::NotFound,
+                                 u"Thing '%1' declares no event '%2'."_s.arg(thing, event));
+            return access->require(user, {QString(W::Things), thing},
+                                   Access::Permission::EventInvoke, event);
+        },
+        this,
+        [this, guard, id, published](Status allowed) {
+            if (!allowed) {
+                if (guard)
+                    replyError(guard, id, edgeCode(allowed.error().code),
+                               edgeMessage(allowed.error()));
+                return;
+            }
+            if (guard)
+                reply(guard, id, {{"delivered"_L1, true}});
+            m_events.publish(published);
+        });
+}
+
+void EdgeEndpoint::requestDevice(const QString &thing, QJsonObject message, int timeoutMs,
+                                 std::function<void(DeviceAnswer)> done)
+{
+    // The session that most recently bound it speaks for it.
+    QWebSocket *socket = nullptr;
+    const QJsonObject state = m_connections.toJson(thing);
+    if (state.value(W::Connected).toBool()) {
+        for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+            if (it->bound.contains(thing) && (!socket || it->id > m_sessions.value(socket).id))
+                socket = it.key();
+        }
+    }
+    if (!socket) {
+        done(DeviceAnswer{DeviceAnswer::Outcome::NotConnected,
+                          {},
+                          u"No device is connected for Thing '%1'."_s.arg(thing)});
+        return;
+    }
+    const QString id = u"p-%1"_s.arg(m_nextRequest++);
+    message.insert("id"_L1, id);
+    auto *deadline = new QTimer(this);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this, [this, id, timeoutMs]() {
+        finishRequest(
+            id, DeviceAnswer{DeviceAnswer::Outcome::TimedOut,
+                             {},
+                             u"The device did not answer within %1 s."_s.arg(timeoutMs / 1000.0)});
+    });
+    deadline->start(timeoutMs);
+    m_requests.insert(id, PlatformRequest{socket, deadline, std::move(done)});
+    send(socket, message);
+}
+
+void EdgeEndpoint::platformReply(const QString &id, const QString &type, const QJsonObject &message)
+{
+    if (!m_requests.contains(id))
+        return; // answered too late (timed out) or never asked: nothing waits for it
+    if (type == u"result") {
+        finishRequest(
+            id,
+            DeviceAnswer{DeviceAnswer::Outcome::Done, message.value("result"_L1).toObject(), {}});
+        return;
+    }
+    const QJsonObject error = message.value("error"_L1).toObject();
+    QString text = error.value(W::Message).toString().left(1024);
+    if (text.isEmpty())
+        text = error.value(W::Code).toString().left(128);
+    if (text.isEmpty())
+        text = u"The device refused without saying why."_s;
+    finishRequest(id, DeviceAnswer{DeviceAnswer::Outcome::Refused, {}, text});
+}
+
+void EdgeEndpoint::finishRequest(const QString &id, DeviceAnswer answer)
+{
+    auto request = m_requests.take(id);
+    if (!request.done)
+        return;
+    if (request.deadline)
+        request.deadline->deleteLater();
+    request.done(std::move(answer));
+}
+
+} // namespace Bulwark
