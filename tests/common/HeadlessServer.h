@@ -17,6 +17,7 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslSocket>
+#include <QStringList>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -172,6 +173,8 @@ public:
     Q_DISABLE_COPY_MOVE(HeadlessServer)
 
     void setAdminPassword(const QString &password) { m_adminPassword = password; }
+    // Appended to the command line of every later start() (e.g. --database URL).
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
 
     // Starts the server and waits until it listens and /api/health answers.
     // On failure, errorString() says why and log() has the server's output.
@@ -188,8 +191,9 @@ public:
         environment.insert(u"QT_FORCE_STDERR_LOGGING"_s, u"1"_s);
         environment.remove(u"QT_LOGGING_RULES"_s);
         m_process.setProcessEnvironment(environment);
-        m_process.start(binary, {u"--headless"_s, u"--data-dir"_s, dataDir(), u"--listen"_s,
-                                 u"127.0.0.1:%1"_s.arg(m_port)});
+        m_process.start(binary, QStringList{u"--headless"_s, u"--data-dir"_s, dataDir(),
+                                            u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_port)} +
+                                    m_extraArguments);
 
         static const QRegularExpression fingerprintLine(u"SHA-256 fingerprint ([0-9A-F:]{95})"_s);
         QRegularExpressionMatch match;
@@ -230,6 +234,20 @@ public:
         if (!waiter.waitFor([this] { return m_process.state() == QProcess::NotRunning; }))
             return -1;
         return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+    // SIGKILL, as a crash or `kill -9` would do it: no shutdown code runs.
+    // True once the process is gone. start() then restarts it on the same
+    // data directory.
+    [[nodiscard]] bool kill()
+    {
+        m_network.reset();
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.kill(); // SIGKILL on Unix
+        SignalWaiter waiter(kStartTimeoutMs);
+        waiter.wakeOn(&m_process, &QProcess::finished);
+        return waiter.waitFor([this] { return m_process.state() == QProcess::NotRunning; });
     }
 
     [[nodiscard]] Answer request(const Request &request) const
@@ -359,6 +377,7 @@ private:
     }
 
     QString m_adminPassword;
+    QStringList m_extraArguments;
     QTemporaryDir m_dataDir;
     QProcess m_process;
     QByteArray m_log;
