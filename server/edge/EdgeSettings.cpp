@@ -1,5 +1,7 @@
 #include "EdgeSettings.h"
 
+#include "core/ConfigFile.h"
+
 #include <QSettings>
 #include <QStringList>
 
@@ -34,20 +36,12 @@ Result<EdgeSettings> EdgeSettings::load(QSettings &file)
 {
     EdgeSettings settings;
     for (const Key &key : kKeys) {
-        const QString name = QString::fromLatin1(key.name);
-        if (!file.contains(name))
-            continue;
-        bool ok = false;
-        const int value = file.value(name).toString().trimmed().toInt(&ok);
-        if (!ok || value < key.minimum || value > key.maximum)
-            return makeError(ErrorCode::BadRequest,
-                             QStringLiteral("In the configuration file, %1 must be a whole number "
-                                            "from %2 to %3; it is '%4'.")
-                                 .arg(name)
-                                 .arg(key.minimum)
-                                 .arg(key.maximum)
-                                 .arg(file.value(name).toString().left(64)));
-        settings.*key.target = value;
+        auto value =
+            ConfigFile::boundedInt(file, QString::fromLatin1(key.name), key.minimum, key.maximum);
+        if (!value)
+            return value.error();
+        if (*value)
+            settings.*key.target = **value;
     }
     if (settings.burst < settings.messagesPerSecond)
         return makeError(ErrorCode::BadRequest,

@@ -1,5 +1,6 @@
 #include "SecuritySettings.h"
 
+#include "core/ConfigFile.h"
 #include "edge/EdgeSettings.h"
 
 #include <QSettings>
@@ -45,19 +46,11 @@ Result<SecuritySettings> SecuritySettings::load(QSettings &file)
     for (const IntKey &key : ints) {
         const QString name = QString::fromLatin1(key.name);
         known << name;
-        if (!file.contains(name))
-            continue;
-        bool ok = false;
-        const int value = file.value(name).toString().trimmed().toInt(&ok);
-        if (!ok || value < key.minimum || value > key.maximum)
-            return makeError(ErrorCode::BadRequest,
-                             QStringLiteral("In the configuration file, %1 must be a whole number "
-                                            "from %2 to %3; it is '%4'.")
-                                 .arg(name)
-                                 .arg(key.minimum)
-                                 .arg(key.maximum)
-                                 .arg(file.value(name).toString().left(64)));
-        *key.target = value;
+        auto value = ConfigFile::boundedInt(file, name, key.minimum, key.maximum);
+        if (!value)
+            return value.error();
+        if (*value)
+            *key.target = **value;
     }
     if (file.contains(QStringLiteral("passwords/reject_common"))) {
         const QString value =
