@@ -4,6 +4,7 @@
 // device events, REST property writes and service calls that reach the
 // device (answered, refused, timed out), and the per-session rate limit.
 #include "../common/AccessFixture.h"
+#include "../common/WebSocketClient.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -13,76 +14,8 @@ using namespace BulwarkTest;
 
 namespace {
 
-// A device (or a live-event subscriber): records every message it receives.
-class Socket final
-{
-public:
-    explicit Socket(const QSslConfiguration &tls)
-    {
-        m_socket.setSslConfiguration(tls);
-        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
-                         [this](const QString &text) {
-                             m_messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-                         });
-    }
-    [[nodiscard]] bool open(const QNetworkRequest &request)
-    {
-        m_socket.open(request);
-        SignalWaiter waiter;
-        waiter.wakeOn(&m_socket, &QWebSocket::stateChanged);
-        return waiter.waitFor([this] {
-            return m_socket.state() == QAbstractSocket::ConnectedState ||
-                   m_socket.state() == QAbstractSocket::UnconnectedState;
-        }) && m_socket.state() == QAbstractSocket::ConnectedState;
-    }
-    void send(const QJsonObject &message)
-    {
-        m_socket.sendTextMessage(QString::fromUtf8(jsonBody(message)));
-    }
-    // The first message received that matches, waiting for it; empty if none came.
-    [[nodiscard]] QJsonObject waitFor(const std::function<bool(const QJsonObject &)> &matches)
-    {
-        SignalWaiter waiter;
-        waiter.wakeOn(&m_socket, &QWebSocket::textMessageReceived);
-        waiter.wakeOn(&m_socket, &QWebSocket::disconnected);
-        QJsonObject found;
-        (void)waiter.waitFor([&] {
-            for (const QJsonObject &m : std::as_const(m_messages)) {
-                if (matches(m)) {
-                    found = m;
-                    return true;
-                }
-            }
-            return m_socket.state() == QAbstractSocket::UnconnectedState;
-        });
-        return found;
-    }
-    [[nodiscard]] QJsonObject reply(int id)
-    {
-        return waitFor([id](const QJsonObject &m) { return m.value("id"_L1) == QJsonValue(id); });
-    }
-    // Sends and waits for the reply with the same id.
-    [[nodiscard]] QJsonObject call(QJsonObject message)
-    {
-        const int id = m_nextId++;
-        message.insert("id"_L1, id);
-        send(message);
-        return reply(id);
-    }
-    [[nodiscard]] QJsonObject event(const QString &type, const QString &key, const QString &value)
-    {
-        return waitFor([&](const QJsonObject &m) {
-            return m.value("type"_L1).toString() == type && m.value(key).toString() == value;
-        });
-    }
-    [[nodiscard]] QList<QJsonObject> messages() const { return m_messages; }
-    [[nodiscard]] QWebSocket &socket() { return m_socket; }
-
-private:
-    QWebSocket m_socket;
-    QList<QJsonObject> m_messages;
-    int m_nextId = 100;
-};
+// A device, or a live-event subscriber.
+using Socket = WebSocketClient;
 
 QString errorCode(const QJsonObject &reply)
 {

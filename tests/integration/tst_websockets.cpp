@@ -2,6 +2,7 @@
 // (credentials on the upgrade request) and the edge protocol on /edge
 // (an auth message first).
 #include "HeadlessServer.h"
+#include "WebSocketClient.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -13,68 +14,7 @@ using namespace BulwarkTest;
 
 namespace {
 
-// A WebSocket client that records what it receives.
-class Client final
-{
-public:
-    explicit Client(const QSslConfiguration &tls, const QString &origin = {})
-        : m_socket(origin)
-    {
-        m_socket.setSslConfiguration(tls);
-        QObject::connect(&m_socket, &QWebSocket::connected, &m_socket,
-                         [this] { m_wasConnected = true; });
-        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
-                         [this](const QString &text) {
-                             m_messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-                         });
-    }
-
-    // True once connected; false if the server refused or closed first.
-    [[nodiscard]] bool open(const QNetworkRequest &request)
-    {
-        m_socket.open(request);
-        SignalWaiter waiter;
-        waiter.wakeOn(&m_socket, &QWebSocket::stateChanged);
-        const bool settled = waiter.waitFor([this] {
-            return m_wasConnected || m_socket.state() == QAbstractSocket::UnconnectedState;
-        });
-        return settled && m_socket.state() == QAbstractSocket::ConnectedState;
-    }
-
-    [[nodiscard]] bool waitForMessages(qsizetype count)
-    {
-        SignalWaiter waiter;
-        waiter.wakeOn(&m_socket, &QWebSocket::textMessageReceived);
-        waiter.wakeOn(&m_socket, &QWebSocket::disconnected);
-        return waiter.waitFor([&] {
-            return m_messages.size() >= count ||
-                   m_socket.state() == QAbstractSocket::UnconnectedState;
-        }) && m_messages.size() >= count;
-    }
-
-    [[nodiscard]] bool waitForDisconnected()
-    {
-        SignalWaiter waiter;
-        waiter.wakeOn(&m_socket, &QWebSocket::disconnected);
-        waiter.wakeOn(&m_socket, &QWebSocket::stateChanged);
-        return waiter.waitFor(
-            [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; });
-    }
-
-    void send(const QJsonObject &message)
-    {
-        m_socket.sendTextMessage(QString::fromUtf8(jsonBody(message)));
-    }
-
-    [[nodiscard]] QWebSocket &socket() { return m_socket; }
-    [[nodiscard]] bool wasConnected() const { return m_wasConnected; }
-    [[nodiscard]] const QList<QJsonObject> &messages() const { return m_messages; }
-
-private:
-    QWebSocket m_socket;
-    QList<QJsonObject> m_messages;
-    bool m_wasConnected = false;
-};
+using Client = WebSocketClient;
 
 QJsonObject authMessage(const QString &password)
 {
