@@ -202,6 +202,27 @@ QByteArray fileChunkNonce(const QByteArray &noncePrefix, quint32 index, ChunkPos
     return nonce;
 }
 
+namespace {
+
+// The state both ends of a stream start from: checked parameters, the
+// cipher (encrypt 1 for the sealer, 0 for the opener) and the digests.
+template <typename State>
+Result<std::unique_ptr<State>> startStream(const FileKey &key, const QByteArray &transferId,
+                                           int chunkSize, int encrypt)
+{
+    if (Status status = checkParameters(key, chunkSize); !status)
+        return status.error();
+    auto d = std::make_unique<State>();
+    d->chunkSize = chunkSize;
+    if (Status status = d->cipher.init(key, transferId, encrypt); !status)
+        return status.error();
+    if (Status status = d->digests.init(); !status)
+        return status.error();
+    return d;
+}
+
+} // namespace
+
 // ---- FileSealer
 
 struct FileSealer::Private
@@ -223,15 +244,10 @@ FileSealer::~FileSealer() = default;
 Result<FileSealer> FileSealer::create(const FileKey &key, const QByteArray &transferId,
                                       int chunkSize)
 {
-    if (Status status = checkParameters(key, chunkSize); !status)
-        return status.error();
-    auto d = std::make_unique<Private>();
-    d->chunkSize = chunkSize;
-    if (Status status = d->cipher.init(key, transferId, 1); !status)
-        return status.error();
-    if (Status status = d->digests.init(); !status)
-        return status.error();
-    return FileSealer(std::move(d));
+    auto d = startStream<Private>(key, transferId, chunkSize, 1);
+    if (!d)
+        return d.error();
+    return FileSealer(std::move(*d));
 }
 
 Result<QByteArray> FileSealer::seal(const QByteArray &plaintext, ChunkPosition position)
@@ -364,15 +380,10 @@ FileOpener::~FileOpener() = default;
 Result<FileOpener> FileOpener::create(const FileKey &key, const QByteArray &transferId,
                                       int chunkSize)
 {
-    if (Status status = checkParameters(key, chunkSize); !status)
-        return status.error();
-    auto d = std::make_unique<Private>();
-    d->chunkSize = chunkSize;
-    if (Status status = d->cipher.init(key, transferId, 0); !status)
-        return status.error();
-    if (Status status = d->digests.init(); !status)
-        return status.error();
-    return FileOpener(std::move(d));
+    auto d = startStream<Private>(key, transferId, chunkSize, 0);
+    if (!d)
+        return d.error();
+    return FileOpener(std::move(*d));
 }
 
 Result<QByteArray> FileOpener::open(const QByteArray &sealed, ChunkPosition position)
