@@ -1,8 +1,7 @@
 #include "FileCipher.h"
 
-#include "Crypto.h"
-
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <limits>
@@ -180,7 +179,15 @@ private:
 
 FileKey FileKey::generate()
 {
-    return FileKey{Crypto::randomBytes(FileKeySize), Crypto::randomBytes(FileNoncePrefixSize)};
+    // RAND_bytes directly rather than Crypto::randomBytes: this file is also
+    // linked into the edge SDK, which has no server crypto.
+    auto random = [](int count) {
+        QByteArray out(count, Qt::Uninitialized);
+        if (RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), count) != 1)
+            qFatal("OpenSSL could not produce random bytes for a file transfer key.");
+        return out;
+    };
+    return FileKey{random(FileKeySize), random(FileNoncePrefixSize)};
 }
 
 Result<FileKey> FileKey::fromBytes(const QByteArray &key, const QByteArray &noncePrefix)
@@ -219,6 +226,29 @@ Result<std::unique_ptr<State>> startStream(const FileKey &key, const QByteArray 
     if (Status status = d->digests.init(); !status)
         return status.error();
     return d;
+}
+
+// Resuming at either end: a middle chunk already held counts and is hashed.
+template <typename State>
+Status absorbChunk(State &d, const QByteArray &plaintext, const char *side)
+{
+    if (d.finished)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("The final chunk was already %1; nothing may follow it.")
+                             .arg(QString::fromLatin1(side)));
+    if (plaintext.size() != d.chunkSize)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("A chunk kept from an earlier attempt holds %1 bytes; "
+                                        "only whole middle chunks of %2 bytes can be resumed.")
+                             .arg(plaintext.size())
+                             .arg(d.chunkSize));
+    if (d.next == std::numeric_limits<quint32>::max())
+        return makeError(ErrorCode::PayloadTooLarge,
+                         QStringLiteral("The file has too many chunks for one transfer."));
+    if (Status status = d.digests.add(plaintext); !status)
+        return status;
+    ++d.next;
+    return {};
 }
 
 } // namespace
@@ -285,6 +315,11 @@ Result<QByteArray> FileSealer::seal(const QByteArray &plaintext, ChunkPosition p
             return status.error();
     }
     return sealed;
+}
+
+Status FileSealer::absorb(const QByteArray &plaintext)
+{
+    return absorbChunk(*d, plaintext, "sealed");
 }
 
 int FileSealer::chunkSize() const
@@ -428,6 +463,13 @@ Result<QByteArray> FileOpener::open(const QByteArray &sealed, ChunkPosition posi
             return status.error();
     }
     return std::move(*plaintext);
+}
+
+Status FileOpener::absorb(const QByteArray &plaintext)
+{
+    if (d->failure)
+        return *d->failure;
+    return absorbChunk(*d, plaintext, "opened");
 }
 
 Status FileOpener::finish() const

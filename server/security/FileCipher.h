@@ -66,6 +66,10 @@ public:
     // A Middle chunk must hold exactly chunkSize bytes, a Final one at most
     // chunkSize. Refuses anything once the final chunk is sealed.
     [[nodiscard]] Result<QByteArray> seal(const QByteArray &plaintext, ChunkPosition position);
+    // Resuming: counts a middle chunk the receiver already holds (it is not
+    // sent again) and hashes it, so that the digests cover the whole file.
+    // Same size rules as seal() for a middle chunk.
+    [[nodiscard]] Status absorb(const QByteArray &plaintext);
 
     [[nodiscard]] int chunkSize() const;
     [[nodiscard]] quint32 chunksSealed() const;
@@ -95,6 +99,10 @@ public:
     // position is what the sender's framing claims; a claim that does not
     // match what was sealed fails.
     [[nodiscard]] Result<QByteArray> open(const QByteArray &sealed, ChunkPosition position);
+    // Resuming: feeds back, in order, a middle chunk that was opened and kept
+    // in an earlier attempt of the same transfer, so that the counter and
+    // the digests continue where they stopped. Must be exactly chunkSize bytes.
+    [[nodiscard]] Status absorb(const QByteArray &plaintext);
     // Fails if the stream ended before its final chunk (truncation) or a
     // chunk was rejected.
     [[nodiscard]] Status finish() const;
