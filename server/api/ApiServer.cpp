@@ -813,14 +813,17 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
     const bool principals = write && (collection == W::Users || collection == W::Groups);
     const AuditLog *audit = &m_audit;
     Access::AccessModel *access = &m_access;
-    StorageWork atomic = [work = std::move(plan.work), req, write, principals, audit,
-                          access](EntityStore &store) {
+    // A request a device answers is audited with the device's outcome, not
+    // when the platform hands it over (unless it is refused before that).
+    const bool deviceAnswers = static_cast<bool>(plan.throughDevice);
+    StorageWork atomic = [work = std::move(plan.work), req, write, principals, audit, access,
+                          deviceAnswers](EntityStore &store) {
         ApiResponse response;
         const Status status = store.inTransaction([&]() -> Status {
             response = work(store);
             if (response.status >= 400)
                 return makeError(ErrorCode::Conflict, QStringLiteral("rolled back"));
-            if (write) {
+            if (write && !deviceAnswers) {
                 if (auto s = audit->append(store, auditOf(req, response)); !s)
                     return s;
             }
@@ -859,8 +862,14 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
         [this, pending, collection, after, device, changedKey](ApiResponse response) {
             if (device && response.status < 400) {
                 // The answer comes from a device: the responder waits, the I/O thread does not.
+                DeviceAudit record;
+                if (pending->request.method != HttpMethod::Get)
+                    record = [audit = &m_audit, req = pending->request](
+                                 EntityStore &store, const ApiResponse &outcome) {
+                        return audit->append(store, auditOf(req, outcome));
+                    };
                 runDeviceStep(
-                    m_storage, m_events, this, device, response,
+                    m_storage, m_events, this, device, response, std::move(record),
                     [this, pending](const ApiResponse &answer) { send(pending, answer); });
                 return;
             }

@@ -375,6 +375,19 @@ void TestEdgeProtocol::restWriteReachesTheDevice()
     QCOMPARE(a.status, 400);
     QCOMPARE(m_server->get(u"/api/Things/Boiler1/Properties/setpoint"_s).json()["value"_L1],
              QJsonValue(70));
+
+    // Each write is audited once, with what the device did (newest first):
+    // the type mismatch, the timeout, the refusal, the accepted write.
+    const QJsonArray records =
+        m_server->get(u"/api/Audit?entity=Things/Boiler1/Properties/setpoint&limit=10"_s)
+            .json()["items"_L1]
+            .toArray();
+    QStringList outcomes;
+    for (const QJsonValue &r : records)
+        outcomes << r["outcome"_L1].toString() + u'/' +
+                        r["details"_L1]["status"_L1].toVariant().toString();
+    QCOMPARE(outcomes,
+             (QStringList{u"failure/400"_s, u"failure/504"_s, u"failure/409"_s, u"success/200"_s}));
 }
 
 void TestEdgeProtocol::serviceCalls()
