@@ -213,13 +213,19 @@ bool EdgeEndpoint::withinRate(QWebSocket *socket, Session &session, const QJsonV
         qMin<double>(m_settings.burst, session.tokens + (now - session.refilledAt) *
                                                             m_settings.messagesPerSecond / 1000.0);
     session.refilledAt = now;
+    // "Over the limit" lasts while refusals keep coming less than a second
+    // apart: a flood still gets a message through each time a token
+    // refills, and that must not reset the 10 s.
+    const bool quietSinceRefusal = session.refusedAt < 0 || now - session.refusedAt >= 1000;
     if (session.tokens >= 1) {
         session.tokens -= 1;
-        session.overSince = -1;
+        if (quietSinceRefusal)
+            session.overSince = -1;
         return true;
     }
-    if (session.overSince < 0)
+    if (session.overSince < 0 || quietSinceRefusal)
         session.overSince = now;
+    session.refusedAt = now;
     if (now - session.overSince >= RateLimitCloseMs) {
         qCInfo(lcEdge) << "Closing the edge session of" << session.user << "from"
                        << session.remoteAddress << ": over its rate limit for 10 s";
@@ -243,6 +249,16 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {
+        if (session->user.isEmpty()) {
+            // Before authentication only an auth message is acceptable.
+            replyError(socket, QJsonValue(), u"unauthorized"_s,
+                       u"Authenticate first with {\"type\":\"auth\",…}."_s);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("authenticate first"));
+            return;
+        }
+        if (!withinRate(socket, *session, QJsonValue()))
+            return;
         const QString why =
             parseError.error != QJsonParseError::NoError
                 ? u"%1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset)

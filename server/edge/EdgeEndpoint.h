@@ -96,6 +96,7 @@ private:
         double tokens = 0;             // rate limit bucket
         qint64 refilledAt = 0;         // m_clock ms
         qint64 overSince = -1;         // m_clock ms of the first refused message in a row
+        qint64 refusedAt = -1;         // m_clock ms of the latest refused message
         qint64 heardAt = 0;            // m_clock ms of the last message or pong
     };
     struct PlatformRequest
