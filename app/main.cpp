@@ -173,6 +173,13 @@ Options parse(const QCoreApplication &app)
             std::exit(2);
         }
         options.config.edge = *edge;
+        auto files = FileSettings::load(file);
+        if (!files) {
+            std::fprintf(stderr, "bulwark: %s (%s)\n", qPrintable(files.error().message),
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        options.config.files = *files;
     }
     if (!options.headless)
         options.config.port = 0;

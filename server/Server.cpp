@@ -4,6 +4,8 @@
 #include "api/ApiServer.h"
 #include "api/EventHub.h"
 #include "edge/EdgeEndpoint.h"
+#include "files/FileRepository.h"
+#include "files/TransferManager.h"
 #include "net/Certificates.h"
 #include "net/TlsPolicy.h"
 #include "security/Access.h"
@@ -208,9 +210,31 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     m_events = std::make_unique<EventHub>(*m_authenticator, *m_access);
     m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, *m_access, *m_storage, *m_vault,
                                             *m_events, config.edge, config.edgeAuthTimeoutMs);
+    // File repositories: files of deleted repository Things and staging
+    // files older than the resume window go before anything is served.
+    m_files = std::make_unique<FileRepositories>(
+        QDir(config.dataDir).filePath(QStringLiteral("repositories")), *m_vault, config.files);
+    if (auto s = m_storage->runBlocking([this](EntityStore &store) -> Status {
+            auto known = RepositoryCatalog::knownIds(store);
+            if (!known)
+                return known.error();
+            m_files->removeOrphans(*known);
+            return {};
+        });
+        !s) {
+        stop();
+        return s.error();
+    }
+    m_files->cleanStaging(std::chrono::minutes(config.files.resumeWindowMinutes));
+    // The transfer engine: its queue on this thread, its disk work on its own.
+    m_transfers =
+        std::make_unique<TransferManager>(*m_files, *m_storage, *m_access, *m_edge, *m_events);
+    m_edge->setTransfers(m_transfers.get());
     m_api = std::make_unique<ApiServer>(
         *m_storage, *m_authenticator, *m_access, *m_vault, *m_audit, *m_events, *m_edge,
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
+    m_api->setFileRepositories(m_files.get());
+    m_api->setTransfers(m_transfers.get());
     if (auto s =
             m_api->listen(config.listenAddress, config.port,
                           TlsPolicy::serverConfiguration(identity->certificate, identity->key));
@@ -248,7 +272,14 @@ void Server::stop()
     // can reach the objects destroyed below.
     if (m_storage)
         m_storage->close();
+    // The file thread ends before the repositories it writes to.
+    if (m_transfers)
+        m_transfers->stop();
+    if (m_edge)
+        m_edge->setTransfers(nullptr);
     m_api.reset();
+    m_transfers.reset();
+    m_files.reset();
     m_edge.reset();
     m_events.reset();
     m_authenticator.reset();

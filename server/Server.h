@@ -20,6 +20,8 @@ class AuditLog;
 class Authenticator;
 class EdgeEndpoint;
 class EventHub;
+class FileRepositories;
+class TransferManager;
 class StorageThread;
 class Vault;
 
@@ -45,6 +47,8 @@ private:
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<EventHub> m_events;
     std::unique_ptr<EdgeEndpoint> m_edge;
+    std::unique_ptr<FileRepositories> m_files; // DATA-DIR/repositories
+    std::unique_ptr<TransferManager> m_transfers;
     std::unique_ptr<ApiServer> m_api;
 };
 

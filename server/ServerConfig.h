@@ -2,6 +2,7 @@
 #pragma once
 
 #include "edge/EdgeSettings.h"
+#include "files/FileSettings.h"
 #include "security/SecuritySettings.h"
 
 #include <QHostAddress>
@@ -20,7 +21,8 @@ struct ServerConfig
     QString tlsKeyFile;
     QString masterKeyFile; // empty: dataDir/master.key
     int edgeAuthTimeoutMs = 15000;
-    EdgeSettings edge; // [edge] in the configuration file
+    EdgeSettings edge;  // [edge] in the configuration file
+    FileSettings files; // [files] in the configuration file
     SecuritySettings security;
 };
 

@@ -5,11 +5,14 @@
 #include "AuditRoutes.h"
 #include "DeviceStep.h"
 #include "DirectoryRoutes.h"
+#include "FileRoutes.h"
 #include "RequestAudit.h"
 #include "SecurityRoutes.h"
 #include "ThingRoutes.h"
+#include "TransferRoutes.h"
 #include "api/EventHub.h"
 #include "edge/EdgeEndpoint.h"
+#include "files/FileRepository.h"
 #include "net/TlsListener.h"
 #include "security/AuditLog.h"
 #include "security/Authenticator.h"
@@ -67,9 +70,13 @@ namespace {
 
 void writeResponse(QHttpServerResponder &responder, const ApiResponse &r)
 {
-    const QByteArray body = r.body.isEmpty() ? QByteArray() : r.body.toJson(QJsonDocument::Compact);
+    const QByteArray body = !r.contentType.isEmpty() ? r.rawBody
+                            : r.body.isEmpty()       ? QByteArray()
+                                                     : r.body.toJson(QJsonDocument::Compact);
     responder.writeStatusLine(QHttpServerResponder::StatusCode(r.status));
-    if (!body.isEmpty())
+    if (!r.contentType.isEmpty())
+        responder.writeHeader("Content-Type", r.contentType);
+    else if (!body.isEmpty())
         responder.writeHeader("Content-Type", "application/json");
     if (r.status != 204)
         responder.writeHeader("Content-Length", QByteArray::number(body.size()));
@@ -232,6 +239,15 @@ void ApiServer::registerRoutes()
         [this](const QString &thing, const QString &service, Request request, Responder responder) {
             handle(RouteKind::Service, {thing, service}, request, std::move(responder));
         });
+    m_http.route<RestRule>(QStringLiteral("/api/Things/<arg>/Files"),
+                           [this](const QString &thing, Request request, Responder responder) {
+                               handle(RouteKind::Files, {thing}, request, std::move(responder));
+                           });
+    m_http.route<RestRule>(
+        QStringLiteral("/api/Things/<arg>/Files/<arg>"),
+        [this](const QString &thing, const QString &part, Request request, Responder responder) {
+            handle(RouteKind::Files, {thing, part}, request, std::move(responder));
+        });
     m_http.route<RestRule>(QStringLiteral("/api/Organizations/<arg>/Units/<arg>"),
                            [this](const QString &organization, const QString &unit, Request request,
                                   Responder responder) {
@@ -283,6 +299,11 @@ Status ApiServer::listen(const QHostAddress &address, quint16 port, const QSslCo
     // Room for the headers beside the largest body a route accepts.
     constexpr qint64 headerAllowance = 64 * 1024;
     auto listener = std::make_unique<TlsListener>(MaximumBodySize + headerAllowance);
+    // File uploads alone may be larger (files/rest_upload_limit_mb).
+    if (m_files)
+        listener->allowLargerRequests(
+            "PUT", QRegularExpression(QStringLiteral("^/api/Things/[^/]+/Files/Content$")),
+            m_files->settings().restUploadLimitBytes() + headerAllowance);
     listener->setSslConfiguration(tls);
     if (!listener->listen(address, port))
         return makeError(ErrorCode::Internal, QStringLiteral("Cannot listen on %1:%2: %3")
@@ -386,14 +407,19 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     if (kind == RouteKind::SessionInfo && onlyMethod(HttpMethod::Get, "GET"))
         return;
     const qint64 declared = req.header("content-length").toLongLong();
-    if (req.body.size() > MaximumBodySize || declared > MaximumBodySize) {
+    // A file upload's body is the file's bytes, up to files/rest_upload_limit_mb.
+    const bool fileUpload = kind == RouteKind::Files && req.method == HttpMethod::Put;
+    const qint64 bodyLimit =
+        fileUpload && m_files ? m_files->settings().restUploadLimitBytes() : MaximumBodySize;
+    if (req.body.size() > bodyLimit || declared > bodyLimit) {
         send(pending, ApiResponse::fromError(makeError(
                           ErrorCode::PayloadTooLarge,
                           QStringLiteral("The request body is larger than the %1 KiB limit.")
-                              .arg(MaximumBodySize / 1024))));
+                              .arg(bodyLimit / 1024))));
         return;
     }
-    if ((req.method == HttpMethod::Post || req.method == HttpMethod::Put) && !req.body.isEmpty()) {
+    if ((req.method == HttpMethod::Post || req.method == HttpMethod::Put) && !req.body.isEmpty() &&
+        !fileUpload) {
         const QByteArray type = req.header("content-type").split(';').first().trimmed().toLower();
         if (type != "application/json") {
             send(pending, ApiResponse::fromError(
@@ -664,6 +690,20 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
         return Routes::thingService(request, m_access, m_edge);
     if (kind == RouteKind::Units)
         return Routes::organizationUnits(request, m_access);
+    if (kind == RouteKind::Files || request.arguments.at(0) == u"FileRepositories") {
+        if (!m_files)
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("This server has no file repositories set up."));
+        if (kind == RouteKind::Files)
+            return Routes::thingFiles(request, m_access, *m_files, &m_edge);
+        return Routes::fileRepositories(request, m_access, *m_files);
+    }
+    if (request.arguments.at(0) == W::Transfers) {
+        if (!m_files || !m_transfers)
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("This server has no file transfers set up."));
+        return Routes::transfers(request, m_access, *m_files, *m_transfers);
+    }
     const QString collection = request.arguments.at(0);
     const QString name = request.arguments.value(1);
     const PasswordSettings &passwords = m_authenticator.settings().passwords;
@@ -742,7 +782,8 @@ void ApiServer::authorized(std::shared_ptr<Pending> pending, RouteKind kind)
     // The body is parsed only for a signed-in user: nobody else can make the
     // I/O thread parse a megabyte of JSON.
     ApiRequest &req = pending->request;
-    if (req.method == HttpMethod::Post || req.method == HttpMethod::Put) {
+    if ((req.method == HttpMethod::Post || req.method == HttpMethod::Put) &&
+        kind != RouteKind::Files) {
         auto body = parseBody(req);
         if (!body) {
             send(pending, ApiResponse::fromError(body.error()));

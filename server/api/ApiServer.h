@@ -24,6 +24,8 @@ class AuditLog;
 class Authenticator;
 class EdgeEndpoint;
 class EventHub;
+class FileRepositories;
+class TransferManager;
 class StorageThread;
 class TlsListener;
 class Vault;
@@ -55,6 +57,11 @@ public:
                                 const QSslConfiguration &tls);
     [[nodiscard]] quint16 port() const;
     void stopListening();
+    // The server's file repositories (before listen(): their REST upload
+    // limit raises the request size limit of Files/Content uploads).
+    void setFileRepositories(FileRepositories *files) { m_files = files; }
+    // The transfer engine (/api/Transfers).
+    void setTransfers(TransferManager *transfers) { m_transfers = transfers; }
 
 private:
     enum class RouteKind
@@ -69,8 +76,9 @@ private:
         Action, // /api/<collection>/<name>/<action or part>
         Properties,
         Property,
-        Units,  // /api/Organizations/<org>/Units/<unit>[/<part>]
-        Service // /api/Things/<thing>/Services/<service>
+        Units,   // /api/Organizations/<org>/Units/<unit>[/<part>]
+        Service, // /api/Things/<thing>/Services/<service>
+        Files    // /api/Things/<thing>/Files[/Content]
     };
     struct Pending;
     struct Connection;
@@ -98,6 +106,8 @@ private:
     const AuditLog &m_audit;
     EventHub &m_events;
     EdgeEndpoint &m_edge;
+    FileRepositories *m_files = nullptr;
+    TransferManager *m_transfers = nullptr;
     HealthInfo m_health;
     // Declared before m_http so that it outlives the sockets m_http owns:
     // their destruction removes them from it.

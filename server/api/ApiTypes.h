@@ -101,12 +101,14 @@ struct ApiResponse
     QStringList credentialsChanged;               // users whose remembered sign-ins end
     std::optional<QStringList> administrators;    // set after users or groups changed
     QList<AccessChange> accessChanges;            // applied once committed
+    QByteArray rawBody;     // sent instead of body when contentType is set (file downloads)
+    QByteArray contentType; // of rawBody
 
     static ApiResponse json(const QJsonObject &object, int status = 200)
     {
-        return ApiResponse{status, QJsonDocument(object), {}, {}, {}, {}, {}};
+        return ApiResponse{status, QJsonDocument(object), {}, {}, {}, {}, {}, {}, {}};
     }
-    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}, {}}; }
+    static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}, {}, {}, {}}; }
     static ApiResponse fromError(const Error &error);
 };
 

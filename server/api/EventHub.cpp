@@ -121,6 +121,20 @@ bool EventHub::mayReceive(const QString &user, const QJsonObject &event) const
         return m_access.check(user, thing, Permission::EventSubscribe,
                               event.value(Wire::Event).toString()) == Answer::Allow;
     }
+    if (type == Wire::EventTransferChanged) {
+        // The requester, administrators, and whoever may Read both Things.
+        const QJsonObject transfer = event.value(QLatin1StringView("transfer")).toObject();
+        if (transfer.value(QLatin1StringView("requestedBy")).toString() == user ||
+            m_access.isAdministrator(user))
+            return true;
+        const auto readable = [&](const char *side) {
+            const QString thing =
+                transfer.value(QLatin1StringView(side)).toObject().value(Wire::Thing).toString();
+            return m_access.check(user, {QString(Wire::Things), thing}, Permission::Read) ==
+                   Answer::Allow;
+        };
+        return readable("source") && readable("target");
+    }
     if (type == Wire::EventConnectionChanged) {
         const Access::EntityRef thing{QString(Wire::Things), event.value(Wire::Thing).toString()};
         return m_access.check(user, thing, Permission::Read) == Answer::Allow;

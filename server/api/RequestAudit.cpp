@@ -73,6 +73,11 @@ AuditRecord auditOf(const ApiRequest &req, const ApiResponse &response)
                         {QStringLiteral("method"), req.authMethod}};
     if (!req.appKey.isEmpty())
         details.insert(QStringLiteral("appKey"), req.appKey);
+    // The file routes name their file in the query (Files?path=…).
+    if (req.query.hasQueryItem(QStringLiteral("path")))
+        details.insert(
+            QStringLiteral("path"),
+            req.query.queryItemValue(QStringLiteral("path"), QUrl::FullyDecoded).left(1024));
     if (req.administrator)
         details.insert(QStringLiteral("administrator"), true);
     if (response.status >= 400) {

@@ -2,6 +2,7 @@
 
 #include "api/EventHub.h"
 #include "core/EntityJson.h"
+#include "files/TransferManager.h"
 #include "security/Access.h"
 #include "security/Authenticator.h"
 #include "wire/Wire.h"
@@ -13,6 +14,7 @@
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
+#include <QUuid>
 #include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcEdge, "bulwark.edge")
@@ -88,6 +90,7 @@ void EdgeEndpoint::accept(QWebSocket *socket)
     session.remoteAddress = socket->peerAddress().toString();
     session.heardAt = m_clock.elapsed();
     m_sessions.insert(socket, session);
+    m_socketsById.insert(session.id, socket);
     connect(socket, &QWebSocket::pong, this, [this, socket]() {
         const auto s = m_sessions.find(socket);
         if (s != m_sessions.end())
@@ -96,18 +99,18 @@ void EdgeEndpoint::accept(QWebSocket *socket)
 
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, socket](const QString &text) { onMessage(socket, text); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket]() {
-        const auto session = m_sessions.constFind(socket);
-        if (session == m_sessions.cend() || session->user.isEmpty()) {
-            replyError(socket, QJsonValue(), u"unauthorized"_s,
-                       u"Authenticate first with {\"type\":\"auth\",…}."_s);
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                          QStringLiteral("authenticate first"));
-            return;
-        }
-        replyError(socket, QJsonValue(), u"unsupported"_s,
-                   u"Binary frames carry file data, which this server does not accept yet."_s);
-    });
+    connect(socket, &QWebSocket::binaryMessageReceived, this,
+            [this, socket](const QByteArray &frame) {
+                const auto session = m_sessions.constFind(socket);
+                if (session == m_sessions.cend() || session->user.isEmpty()) {
+                    replyError(socket, QJsonValue(), u"unauthorized"_s,
+                               u"Authenticate first with {\"type\":\"auth\",…}."_s);
+                    socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                  QStringLiteral("authenticate first"));
+                    return;
+                }
+                onBinary(socket, frame);
+            });
     connect(socket, &QWebSocket::disconnected, this, [this, socket]() {
         sessionEnded(socket);
         socket->deleteLater();
@@ -129,10 +132,13 @@ void EdgeEndpoint::sessionEnded(QWebSocket *socket)
         return;
     Session session = *it;
     m_sessions.erase(it);
+    m_socketsById.remove(session.id);
     const QStringList things = session.bound;
     for (const QString &thing : things)
         unbound(session, thing);
     m_connections.forgetSession(session.id);
+    if (m_transfers)
+        m_transfers->sessionEnded(session.id);
     // Requests that session had not answered: its device is gone.
     QStringList orphans;
     for (auto r = m_requests.cbegin(); r != m_requests.cend(); ++r) {
@@ -142,7 +148,8 @@ void EdgeEndpoint::sessionEnded(QWebSocket *socket)
     for (const QString &id : std::as_const(orphans))
         finishRequest(id, DeviceAnswer{DeviceAnswer::Outcome::NotConnected,
                                        {},
-                                       u"The device disconnected before it answered."_s});
+                                       u"The device disconnected before it answered."_s,
+                                       {}});
 }
 
 void EdgeEndpoint::bound(Session &session, const QString &thing)
@@ -160,6 +167,9 @@ void EdgeEndpoint::bound(Session &session, const QString &thing)
 void EdgeEndpoint::unbound(Session &session, const QString &thing)
 {
     session.bound.removeAll(thing);
+    // Its transfers on this session wait for the Thing to be bound again.
+    if (session.directories.remove(thing) > 0 && m_transfers)
+        m_transfers->thingUnbound(thing, session.id);
     if (!m_connections.remove(thing, session.id))
         return; // another session holds it
     // Another session that bound it too speaks for it from now on.
@@ -337,6 +347,13 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
 
     session->heardAt = m_clock.elapsed();
     m_connections.touch(session->id, QDateTime::currentDateTimeUtc());
+    // A receiver's acknowledgements are flow control, bounded by the window
+    // the platform keeps: they do not count against the rate limit.
+    if (type == u"file.ack" && m_transfers &&
+        m_transfers->ackArrived(session->id,
+                                QUuid::fromString(message.value("transfer"_L1).toString()),
+                                message.value("verified"_L1).toInteger(-1)))
+        return;
     if (!withinRate(socket, *session, id))
         return;
     // A change of rules, memberships or visibility since the last message
@@ -363,6 +380,8 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         platformReply(id.toString(), type, message);
         return;
     }
+    if (fileMessage(socket, *session, id, type, message))
+        return;
     replyError(socket, id, u"unsupported"_s,
                u"Message type '%1' is not supported by protocol version %2."_s.arg(type.left(64))
                    .arg(Wire::EdgeProtocolVersion));
@@ -380,6 +399,15 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
                    u"Name the Things as {\"type\":\"%1\",\"things\":[\"Boiler1\",…]}."_s.arg(
                        unbind ? u"unbind"_s : u"bind"_s));
         return;
+    }
+    QStringList directories;
+    if (!unbind) {
+        auto declared = declaredDirectories(message);
+        if (!declared) {
+            replyError(socket, id, u"bad-request"_s, declared.error().message);
+            return;
+        }
+        directories = *declared;
     }
     if (!unbind && session.bound.size() + names.size() > MaximumBoundThings) {
         replyError(socket, id, u"bad-request"_s,
@@ -413,11 +441,24 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
         } else {
             result.insert("bound"_L1, true);
             bound(session, name);
+            if (!directories.isEmpty())
+                session.directories.insert(name, directories);
+            else if (session.directories.remove(name) > 0 && m_transfers)
+                m_transfers->thingUnbound(name, session.id);
         }
         results.append(result);
     }
-    reply(socket, id,
-          {{"things"_L1, results}, {"bound"_L1, QJsonArray::fromStringList(session.bound)}});
+    QJsonObject answer{{"things"_L1, results},
+                       {"bound"_L1, QJsonArray::fromStringList(session.bound)}};
+    if (!directories.isEmpty())
+        answer.insert("directories"_L1, QJsonArray::fromStringList(directories));
+    reply(socket, id, answer);
+    // Transfers waiting for these Things may start (after the reply, so the
+    // device hears of its bind before the first file message).
+    if (!directories.isEmpty() && m_transfers) {
+        for (const QJsonValue &value : names)
+            m_transfers->deviceAvailable(value.toString());
+    }
 }
 
 void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)

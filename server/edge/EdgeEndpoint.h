@@ -32,6 +32,7 @@ namespace Bulwark {
 class Authenticator;
 class EventHub;
 class StorageThread;
+class TransferManager;
 class Vault;
 namespace Access {
 class AccessModel;
@@ -50,6 +51,7 @@ struct DeviceAnswer
     Outcome outcome = Outcome::Done;
     QJsonObject result; // Done: the device's result object
     QString message;    // Refused: the device's words; otherwise ours
+    QString code;       // Refused: the device's error code (may be empty)
 };
 
 class EdgeEndpoint final : public QObject
@@ -73,6 +75,21 @@ public:
     // that most recently bound thing; done is called once, on this thread.
     void requestDevice(const QString &thing, QJsonObject message, int timeoutMs,
                        std::function<void(DeviceAnswer)> done);
+
+    // Version 2, files (EdgeFiles.cpp). The transfer engine, once made.
+    void setTransfers(TransferManager *transfers) { m_transfers = transfers; }
+    // The session that most recently bound thing declaring directories; 0: none.
+    [[nodiscard]] quint64 fileSession(const QString &thing) const;
+    // The directories that session declared for thing.
+    [[nodiscard]] QStringList directories(const QString &thing) const;
+    // To one session; false when it is gone.
+    bool sendToSession(quint64 session, const QJsonObject &message);
+    bool sendBinaryToSession(quint64 session, const QByteArray &frame);
+    // requestDevice() to one session (a file transfer stays on its session).
+    void requestSession(quint64 session, QJsonObject message, int timeoutMs,
+                        std::function<void(DeviceAnswer)> done);
+    static constexpr int MaximumDirectories = 32;
+    static constexpr int MaximumBadFrames = 3; // binary protocol errors in a row
 
     static constexpr quint64 MaximumMessageSize = 1024 * 1024;
     static constexpr int MaximumBoundThings = 1000;
@@ -98,6 +115,11 @@ private:
         qint64 overSince = -1;         // m_clock ms of the first refused message in a row
         qint64 refusedAt = -1;         // m_clock ms of the latest refused message
         qint64 heardAt = 0;            // m_clock ms of the last message or pong
+
+        // Version 2: the directories declared for each bound Thing, and the
+        // binary protocol errors in a row.
+        QHash<QString, QStringList> directories;
+        int badFrames = 0;
     };
     struct PlatformRequest
     {
@@ -117,6 +139,15 @@ private:
     void publishConnection(const QString &thing);
     void sessionEnded(QWebSocket *socket);
     void keepAlive();
+
+    // EdgeFiles.cpp: version 2, files.
+    [[nodiscard]] static Result<QStringList> declaredDirectories(const QJsonObject &message);
+    void onBinary(QWebSocket *socket, const QByteArray &frame);
+    // Handles file.* from a device; false when type is none of them.
+    bool fileMessage(QWebSocket *socket, Session &session, const QJsonValue &id,
+                     const QString &type, const QJsonObject &message);
+    void startDeviceTransfer(QWebSocket *socket, Session &session, const QJsonValue &id,
+                             const QJsonObject &message, bool upload);
 
     // EdgeMessages.cpp: what a device sends about its Things.
     void update(QWebSocket *socket, Session &session, const QJsonValue &id,
@@ -145,6 +176,8 @@ private:
     PropertyIngest m_ingest;
     ConnectionRegistry m_connections;
     QHash<QWebSocket *, Session> m_sessions;
+    QHash<quint64, QWebSocket *> m_socketsById;
+    TransferManager *m_transfers = nullptr;
     QHash<QString, PlatformRequest> m_requests; // by the id the platform sent ("p-12")
     quint64 m_nextSession = 1;
     quint64 m_nextRequest = 1;

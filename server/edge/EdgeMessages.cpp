@@ -217,7 +217,8 @@ void EdgeEndpoint::requestDevice(const QString &thing, QJsonObject message, int 
     if (!socket) {
         done(DeviceAnswer{DeviceAnswer::Outcome::NotConnected,
                           {},
-                          u"No device is connected for Thing '%1'."_s.arg(thing)});
+                          u"No device is connected for Thing '%1'."_s.arg(thing),
+                          {}});
         return;
     }
     const QString id = u"p-%1"_s.arg(m_nextRequest++);
@@ -228,7 +229,8 @@ void EdgeEndpoint::requestDevice(const QString &thing, QJsonObject message, int 
         finishRequest(
             id, DeviceAnswer{DeviceAnswer::Outcome::TimedOut,
                              {},
-                             u"The device did not answer within %1 s."_s.arg(timeoutMs / 1000.0)});
+                             u"The device did not answer within %1 s."_s.arg(timeoutMs / 1000.0),
+                             {}});
     });
     deadline->start(timeoutMs);
     m_requests.insert(id, PlatformRequest{socket, deadline, std::move(done)});
@@ -241,8 +243,8 @@ void EdgeEndpoint::platformReply(const QString &id, const QString &type, const Q
         return; // answered too late (timed out) or never asked: nothing waits for it
     if (type == u"result") {
         finishRequest(
-            id,
-            DeviceAnswer{DeviceAnswer::Outcome::Done, message.value("result"_L1).toObject(), {}});
+            id, DeviceAnswer{
+                    DeviceAnswer::Outcome::Done, message.value("result"_L1).toObject(), {}, {}});
         return;
     }
     const QJsonObject error = message.value("error"_L1).toObject();
@@ -251,7 +253,10 @@ void EdgeEndpoint::platformReply(const QString &id, const QString &type, const Q
         text = error.value(W::Code).toString().left(128);
     if (text.isEmpty())
         text = u"The device refused without saying why."_s;
-    finishRequest(id, DeviceAnswer{DeviceAnswer::Outcome::Refused, {}, text});
+    finishRequest(id, DeviceAnswer{DeviceAnswer::Outcome::Refused,
+                                   {},
+                                   text,
+                                   error.value(W::Code).toString().left(64)});
 }
 
 void EdgeEndpoint::finishRequest(const QString &id, DeviceAnswer answer)

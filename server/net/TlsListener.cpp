@@ -16,6 +16,11 @@ namespace {
 constexpr int kBacklog = 1024;
 constexpr int kHandshakeTimeoutMs = 10000;
 constexpr char kUpgradedProperty[] = "bulwark.upgraded";
+// The object that owns an HTTP connection's timers and watches, deleted
+// when the connection becomes a WebSocket: a held WebSocket then costs no
+// timer restart per frame (with thousands of devices, each QTimer::start
+// walks the event loop's timer list).
+constexpr char kGuardName[] = "bulwark.httpguard";
 
 // A request must be answered within this time of its first byte, and a
 // connection with no traffic at all is closed after the idle time: a client
@@ -75,8 +80,20 @@ TlsListener::TlsListener(qint64 maximumRequestBytes, QObject *parent)
 
 void TlsListener::markUpgraded(QObject *socket)
 {
-    if (socket)
-        socket->setProperty(kUpgradedProperty, true);
+    if (!socket)
+        return;
+    socket->setProperty(kUpgradedProperty, true);
+    // Called from a route, after the guard's own readyRead slot has run.
+    delete socket->findChild<QObject *>(QLatin1StringView(kGuardName), Qt::FindDirectChildrenOnly);
+}
+
+void TlsListener::allowLargerRequests(const QByteArray &method,
+                                      const QRegularExpression &pathPattern,
+                                      qint64 maximumRequestBytes)
+{
+    m_largeMethod = method;
+    m_largePath = pathPattern;
+    m_largeMaximumBytes = maximumRequestBytes;
 }
 
 void TlsListener::guard(QSslSocket *socket)
@@ -86,10 +103,15 @@ void TlsListener::guard(QSslSocket *socket)
     // reads all that is available, so bytesAvailable() is what just came.
     auto received = std::make_shared<qint64>(0);
     auto refused = std::make_shared<bool>(false);
-    auto *requestTimer = new QTimer(socket);
+    // The limit of the request in progress, once its request line is known.
+    auto limit = std::make_shared<qint64>(m_maximumRequestBytes);
+    auto requestLine = std::make_shared<QByteArray>();
+    auto *watch = new QObject(socket);
+    watch->setObjectName(QLatin1StringView(kGuardName));
+    auto *requestTimer = new QTimer(watch);
     requestTimer->setSingleShot(true);
     requestTimer->setInterval(kRequestTimeoutMs);
-    auto *idleTimer = new QTimer(socket);
+    auto *idleTimer = new QTimer(watch);
     idleTimer->setSingleShot(true);
     idleTimer->setInterval(kIdleTimeoutMs);
     idleTimer->start();
@@ -107,37 +129,55 @@ void TlsListener::guard(QSslSocket *socket)
         if (!upgraded())
             socket->disconnectFromHost();
     });
-    connect(socket, &QSslSocket::bytesWritten, socket, [received, requestTimer, idleTimer]() {
-        // An answer went out: the next request starts afresh.
-        *received = 0;
-        requestTimer->stop();
-        idleTimer->start();
-    });
-    connect(socket, &QSslSocket::readyRead, socket,
-            [socket, received, refused, requestTimer, idleTimer, upgraded,
-             limit = m_maximumRequestBytes]() {
-                if (upgraded()) {
-                    requestTimer->stop();
-                    idleTimer->stop();
-                    return;
-                }
-                if (*refused) {
-                    socket->readAll();
-                    return;
-                }
-                idleTimer->start();
-                if (*received == 0)
-                    requestTimer->start();
-                *received += socket->bytesAvailable();
-                if (*received <= limit)
-                    return;
-                *refused = true;
+    connect(
+        socket, &QSslSocket::bytesWritten, watch,
+        [received, requestTimer, idleTimer, limit, requestLine, normal = m_maximumRequestBytes]() {
+            // An answer went out: the next request starts afresh.
+            *received = 0;
+            *limit = normal;
+            requestLine->clear();
+            requestTimer->stop();
+            idleTimer->start();
+        });
+    connect(
+        socket, &QSslSocket::readyRead, watch,
+        [this, socket, received, refused, requestTimer, idleTimer, upgraded, limit, requestLine]() {
+            if (upgraded()) {
+                requestTimer->stop();
+                idleTimer->stop();
+                return;
+            }
+            if (*refused) {
                 socket->readAll();
-                qCInfo(lcTls) << "Refused an oversized request from"
-                              << socket->peerAddress().toString();
-                socket->write(tooLargeResponse(limit));
-                socket->disconnectFromHost();
-            });
+                return;
+            }
+            idleTimer->start();
+            if (*received == 0)
+                requestTimer->start();
+            // Only the first line, at most 8 KiB of it, is looked at.
+            constexpr qsizetype lineLimit = 8 * 1024;
+            if (m_largeMaximumBytes > 0 && *received < lineLimit && !requestLine->contains('\n')) {
+                requestLine->append(socket->peek(lineLimit - *received));
+                if (const qsizetype end = requestLine->indexOf('\n'); end >= 0) {
+                    const QList<QByteArray> parts = requestLine->left(end).trimmed().split(' ');
+                    const QByteArray path = parts.value(1).left(parts.value(1).indexOf('?') < 0
+                                                                    ? parts.value(1).size()
+                                                                    : parts.value(1).indexOf('?'));
+                    if (parts.size() == 3 && parts.at(0) == m_largeMethod &&
+                        m_largePath.match(QString::fromLatin1(path)).hasMatch())
+                        *limit = qMax(*limit, m_largeMaximumBytes);
+                }
+            }
+            *received += socket->bytesAvailable();
+            if (*received <= *limit)
+                return;
+            *refused = true;
+            socket->readAll();
+            qCInfo(lcTls) << "Refused an oversized request from"
+                          << socket->peerAddress().toString();
+            socket->write(tooLargeResponse(*limit));
+            socket->disconnectFromHost();
+        });
 }
 
 } // namespace Bulwark

@@ -6,6 +6,7 @@
 // memory before any route can refuse it).
 #pragma once
 
+#include <QRegularExpression>
 #include <QSslServer>
 
 namespace Bulwark {
@@ -23,11 +24,19 @@ public:
 
     // Marks an accepted socket as upgraded to WebSocket (framing limits then apply).
     static void markUpgraded(QObject *socket);
+    // A larger limit for requests whose request line has this method and a
+    // path (without the query) matching pathPattern: file uploads. Decided
+    // from the request line alone, before any body byte is buffered.
+    void allowLargerRequests(const QByteArray &method, const QRegularExpression &pathPattern,
+                             qint64 maximumRequestBytes);
 
 private:
     void guard(QSslSocket *socket);
 
     qint64 m_maximumRequestBytes;
+    QByteArray m_largeMethod;
+    QRegularExpression m_largePath;
+    qint64 m_largeMaximumBytes = 0;
 };
 
 } // namespace Bulwark

@@ -2,6 +2,7 @@
 
 #include "core/ConfigFile.h"
 #include "edge/EdgeSettings.h"
+#include "files/FileSettings.h"
 
 #include <QSettings>
 #include <QStringList>
@@ -81,6 +82,7 @@ Result<SecuritySettings> SecuritySettings::load(QSettings &file)
                                         "appkeys/default_lifetime_seconds is longer than "
                                         "appkeys/maximum_lifetime_seconds."));
     known << EdgeSettings::keys(); // read by EdgeSettings::load
+    known << FileSettings::keys(); // read by FileSettings::load
     for (const QString &key : file.allKeys()) {
         if (!known.contains(key))
             return makeError(ErrorCode::BadRequest,

@@ -43,7 +43,9 @@ const QStringList &Vault::purposes()
 {
     static const QStringList list{QStringLiteral("property_values"),
                                   QStringLiteral("directory_services"), QStringLiteral("secrets"),
-                                  kMacPurpose};
+                                  kMacPurpose,
+                                  // per-file keys of file repositories (FileRepository.cpp)
+                                  QStringLiteral("repository_files")};
     return list;
 }
 

@@ -181,6 +181,28 @@ const QList<Migration> &all()
              // uncertain or bad. Values from before, and REST writes, are good.
              R"(ALTER TABLE property_values ADD COLUMN quality TEXT NOT NULL DEFAULT 'good')",
          }},
+        {6,
+         "file repositories",
+         {
+             // The built-in template a file repository Thing derives from
+             // (docs/rest-api.md). A template of that name made before this
+             // version is kept and takes the role.
+             R"(INSERT INTO thing_templates (name, description, base_template, definitions,
+                    created, modified)
+                SELECT 'FileRepository',
+                       'Built-in: a Thing whose template derives from this one keeps files, '
+                       || 'encrypted at rest (docs/rest-api.md, File repositories).',
+                       NULL, '{"events":[],"properties":[],"services":[]}',
+                       '2026-11-27T00:00:00.000Z', '2026-11-27T00:00:00.000Z'
+                WHERE NOT EXISTS (SELECT 1 FROM thing_templates WHERE name = 'FileRepository'))",
+             // The stable id of each repository, which names its directory
+             // under DATA-DIR/repositories; made on first use, so a Thing
+             // deleted and made again under the same name starts empty.
+             R"(CREATE TABLE file_repositories (
+                    thing TEXT PRIMARY KEY REFERENCES things(name) ON DELETE CASCADE,
+                    id TEXT NOT NULL UNIQUE,
+                    created TEXT NOT NULL))",
+         }},
     };
     return migrations;
 }

@@ -207,7 +207,8 @@ inline constexpr auto EventVisibilityChanged = "visibilityChanged"_L1;
 // end of authorization bodies
 
 // Edge protocol version 1 (docs/protocol.md) and what it adds to REST and live events.
-inline constexpr int EdgeProtocolVersion = 1;
+// 2 adds files: transfers, directories (docs/protocol.md "Version 2: files").
+inline constexpr int EdgeProtocolVersion = 2;
 inline constexpr auto ServicesPart = "Services"_L1;     // /api/Things/{n}/Services/{s}
 inline constexpr auto ConnectionPart = "Connection"_L1; // /api/Things/{n}/Connection
 inline constexpr auto Quality = "quality"_L1;           // "good" | "uncertain" | "bad"
@@ -232,5 +233,8 @@ inline constexpr auto EdgeDeviceRefused = "device-refused"_L1; // REST error cod
 inline constexpr auto EdgeDeviceTimeout = "device-timeout"_L1;
 inline constexpr auto EdgeNotConnected = "not-connected"_L1;
 // end of edge protocol version 1
+// Edge protocol version 2: file transfers (docs/protocol.md "Version 2: files").
+inline constexpr auto EventTransferChanged = "transferChanged"_L1;
+inline constexpr auto Transfers = "Transfers"_L1;
 
 } // namespace Bulwark::Wire

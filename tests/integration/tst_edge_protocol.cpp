@@ -78,7 +78,7 @@ private:
             return nullptr;
         const QJsonObject auth = socket->call(
             {{"type"_L1, "auth"_L1}, {"user"_L1, who.user}, {"password"_L1, who.password}});
-        if (auth["result"_L1]["protocol"_L1].toInt() != 1)
+        if (auth["result"_L1]["protocol"_L1].toInt() != 2)
             return nullptr;
         if (!things.isEmpty()) {
             const QJsonObject bound = socket->call(

@@ -249,7 +249,7 @@ void TestWebSockets::edgeAuthAndPing()
     QVERIFY(client.open(edgeRequest()));
     client.send(authMessage(kAdminPassword));
     QVERIFY(client.waitForMessages(1));
-    const QJsonObject authResult{{"user"_L1, kAdministrator}, {"protocol"_L1, 1}};
+    const QJsonObject authResult{{"user"_L1, kAdministrator}, {"protocol"_L1, 2}};
     QCOMPARE(client.messages().at(0),
              (QJsonObject{{"id"_L1, 1}, {"type"_L1, "result"_L1}, {"result"_L1, authResult}}));
 

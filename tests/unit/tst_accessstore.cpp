@@ -622,8 +622,9 @@ private Q_SLOTS:
         QCOMPARE(snapshot->visibility.size(), 1);
         QCOMPARE(snapshot->visibility.value(sensor), QList<UnitRef>{unit(u"Acme/Line1"_s)});
 
-        // Every entity of every secured collection, with template and creator.
-        QCOMPARE(snapshot->entities.size(), 3 + 2 + 5 + 2 + 3);
+        // Every entity of every secured collection, with template and creator
+        // (and the built-in FileRepository template of migration 6).
+        QCOMPARE(snapshot->entities.size(), 3 + 2 + 5 + 2 + 3 + 1);
         const auto facts = [&](const QString &text) -> QString {
             const EntityRef ref = entity(text);
             if (!snapshot->entities.contains(ref))
@@ -775,7 +776,7 @@ private Q_SLOTS:
         QCOMPARE(namesOf(*store.listTemplates(line1)), QStringList{u"Shared"_s});
         QCOMPARE(*access.visibleNames(u"ThingTemplates"_s, line1), QStringList{u"Shared"_s});
         QCOMPARE(store.listTemplates(ListFilter{})->size(), 0);
-        QCOMPARE(store.listTemplates()->size(), 3);
+        QCOMPARE(store.listTemplates()->size(), 3 + 1); // and the built-in FileRepository
 
         // Users: self and creator.
         ListFilter self;
@@ -857,7 +858,7 @@ private Q_SLOTS:
         QVERIFY(snapshot->rules.isEmpty());
         QVERIFY(snapshot->visibility.isEmpty());
         QVERIFY(snapshot->unitMembers.isEmpty());
-        QCOMPARE(snapshot->entities.size(), 15);
+        QCOMPARE(snapshot->entities.size(), 15 + 1); // and the built-in FileRepository template
         for (const EntityFacts &facts : snapshot->entities)
             QVERIFY(facts.creator.isEmpty());
         QCOMPARE(snapshot->entities.value(entity(u"Things/Boiler2"_s)).templateName,

@@ -343,6 +343,120 @@ private Q_SLOTS:
         QVERIFY(done.error().message.contains(u"Chunk 0 is missing"));
         QVERIFY(opener->md5().isEmpty());
     }
+
+    // Resuming: each side feeds back the chunks it kept, and the stream
+    // continues as if it had never stopped.
+    void resume_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("kept");
+        QTest::newRow("nothing kept") << 5 * SmallChunk + 7 << 0;
+        QTest::newRow("one kept") << 5 * SmallChunk + 7 << 1;
+        QTest::newRow("all but the final") << 5 * SmallChunk + 7 << 5;
+        QTest::newRow("exact multiple, all but the final") << 4 * SmallChunk << 3;
+    }
+
+    void resume()
+    {
+        QFETCH(int, size);
+        QFETCH(int, kept);
+        const QByteArray data = testData(size);
+        const FileKey key = FileKey::generate();
+        const SealedFile whole = sealFile(key, "t2", data, SmallChunk);
+
+        // The sender resumes after `kept` chunks: it absorbs them and seals
+        // the rest, which are the very chunks of the uninterrupted stream.
+        auto sealer = FileSealer::create(key, "t2", SmallChunk);
+        QVERIFY(sealer.ok());
+        for (int i = 0; i < kept; ++i)
+            QVERIFY(sealer->absorb(data.mid(qsizetype(i) * SmallChunk, SmallChunk)).ok());
+        QCOMPARE(sealer->chunksSealed(), quint32(kept));
+        QList<QByteArray> rest;
+        for (qsizetype i = kept; i < whole.chunks.size(); ++i) {
+            const bool last = i == whole.chunks.size() - 1;
+            auto chunk = sealer->seal(data.mid(i * SmallChunk, SmallChunk),
+                                      last ? ChunkPosition::Final : ChunkPosition::Middle);
+            QVERIFY(chunk.ok());
+            QCOMPARE(*chunk, whole.chunks[i]);
+            rest.append(*chunk);
+        }
+        QCOMPARE(sealer->md5(), whole.md5);
+        QCOMPARE(sealer->sha256(), whole.sha256);
+
+        // The receiver kept the same chunks: absorbs them, opens the rest,
+        // and its digests cover the whole file.
+        auto opener = FileOpener::create(key, "t2", SmallChunk);
+        QVERIFY(opener.ok());
+        for (int i = 0; i < kept; ++i)
+            QVERIFY(opener->absorb(data.mid(qsizetype(i) * SmallChunk, SmallChunk)).ok());
+        QCOMPARE(opener->chunksOpened(), quint32(kept));
+        for (qsizetype i = 0; i < rest.size(); ++i)
+            QVERIFY(opener
+                        ->open(rest[i],
+                               i == rest.size() - 1 ? ChunkPosition::Final : ChunkPosition::Middle)
+                        .ok());
+        QVERIFY(opener->finish().ok());
+        QCOMPARE(opener->md5(), QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex());
+        QCOMPARE(opener->sha256(), whole.sha256);
+    }
+
+    void resumeContinuesTheCounter()
+    {
+        const QByteArray data = testData(3 * SmallChunk);
+        const FileKey key = FileKey::generate();
+        const SealedFile whole = sealFile(key, "t3", data, SmallChunk);
+        auto opener = FileOpener::create(key, "t3", SmallChunk);
+        QVERIFY(opener.ok());
+        QVERIFY(opener->absorb(data.left(SmallChunk)).ok());
+        // Chunk 0 again after absorbing it: a replay, refused.
+        auto replay = opener->open(whole.chunks[0], ChunkPosition::Middle);
+        QVERIFY(!replay);
+        QVERIFY2(replay.error().message.contains(u"chunk 0") ||
+                     replay.error().message.contains(u"Chunk 0"),
+                 qPrintable(replay.error().message));
+        // The failed opener refuses to absorb as well.
+        QVERIFY(!opener->absorb(data.mid(SmallChunk, SmallChunk)).ok());
+    }
+
+    void absorbedBytesAreHashed()
+    {
+        // A receiver that absorbs something other than what the sender
+        // held ends with other digests: the final check catches it.
+        const QByteArray data = testData(2 * SmallChunk + 5);
+        const FileKey key = FileKey::generate();
+        const SealedFile whole = sealFile(key, "t4", data, SmallChunk);
+        auto opener = FileOpener::create(key, "t4", SmallChunk);
+        QVERIFY(opener.ok());
+        QByteArray wrong = data.left(SmallChunk);
+        wrong[10] = char(wrong[10] ^ 1);
+        QVERIFY(opener->absorb(wrong).ok());
+        QVERIFY(opener->open(whole.chunks[1], ChunkPosition::Middle).ok());
+        QVERIFY(opener->open(whole.chunks[2], ChunkPosition::Final).ok());
+        QVERIFY(opener->finish().ok());
+        QVERIFY(opener->md5() != whole.md5);
+        QVERIFY(opener->sha256() != whole.sha256);
+    }
+
+    void absorbRefusesMisuse()
+    {
+        const FileKey key = FileKey::generate();
+        auto sealer = FileSealer::create(key, {}, 4);
+        QVERIFY(sealer.ok());
+        auto partial = sealer->absorb("abc");
+        QVERIFY(!partial);
+        QVERIFY2(partial.error().message.contains(u"only whole middle chunks"),
+                 qPrintable(partial.error().message));
+        QCOMPARE(sealer->chunksSealed(), quint32(0));
+        QVERIFY(sealer->seal("ab", ChunkPosition::Final).ok());
+        auto afterFinal = sealer->absorb("abcd");
+        QVERIFY(!afterFinal);
+        QVERIFY(afterFinal.error().message.contains(u"final chunk was already"));
+
+        auto opener = FileOpener::create(key, {}, 4);
+        QVERIFY(opener.ok());
+        QVERIFY(!opener->absorb("abcde").ok());
+        QCOMPARE(opener->chunksOpened(), quint32(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFileCipher)
