@@ -173,6 +173,9 @@ public:
     Q_DISABLE_COPY_MOVE(HeadlessServer)
 
     void setAdminPassword(const QString &password) { m_adminPassword = password; }
+    // The port of every later start(); 0 (the default): a free port at each
+    // start. Keeping the port lets a client reconnect to a restarted server.
+    void setPort(quint16 port) { m_fixedPort = port; }
     // Appended to the command line of every later start() (e.g. --database URL).
     void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
 
@@ -185,7 +188,7 @@ public:
         const QString binary = qEnvironmentVariable("BULWARK_BINARY");
         if (binary.isEmpty() || !m_dataDir.isValid())
             return fail(u"BULWARK_BINARY is not set or the data directory is missing"_s);
-        m_port = freePort();
+        m_port = m_fixedPort != 0 ? m_fixedPort : freePort();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(u"BULWARK_ADMIN_PASSWORD"_s, m_adminPassword);
         environment.insert(u"QT_FORCE_STDERR_LOGGING"_s, u"1"_s);
@@ -385,6 +388,7 @@ private:
     QString m_fingerprint;
     QSslCertificate m_certificate;
     quint16 m_port = 0;
+    quint16 m_fixedPort = 0;
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
 
