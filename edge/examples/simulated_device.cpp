@@ -47,6 +47,23 @@ void say(const QString &line)
     std::fflush(stdout);
 }
 
+QString stateName(EdgeClient::State state)
+{
+    switch (state) {
+    case EdgeClient::State::Disconnected:
+        return u"disconnected"_s;
+    case EdgeClient::State::Connecting:
+        return u"connecting"_s;
+    case EdgeClient::State::Authenticating:
+        return u"signing in"_s;
+    case EdgeClient::State::Connected:
+        return u"connected"_s;
+    case EdgeClient::State::Backoff:
+        return u"waiting to reconnect"_s;
+    }
+    return u"unknown state"_s;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -127,7 +144,7 @@ int main(int argc, char *argv[])
     const QString logName = u"pump.log"_s;
     bool uploaded = false;
     QObject::connect(&client, &EdgeClient::stateChanged, &app, [&](EdgeClient::State state) {
-        say(u"state %1"_s.arg(int(state)));
+        say(stateName(state));
         if (state != EdgeClient::State::Connected || uploaded)
             return;
         uploaded = true;

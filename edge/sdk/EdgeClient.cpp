@@ -18,7 +18,7 @@
 
 namespace BulwarkEdge {
 
-Q_LOGGING_CATEGORY(lcEdgeSdk, "bulwark.edge.sdk")
+Q_LOGGING_CATEGORY(lcEdgeSdk, "bulwark.edge.sdk", QtInfoMsg)
 
 using namespace Qt::StringLiterals;
 
