@@ -209,7 +209,7 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
             });
     m_events = std::make_unique<EventHub>(*m_authenticator, *m_access);
     m_edge = std::make_unique<EdgeEndpoint>(*m_authenticator, *m_access, *m_storage, *m_vault,
-                                            *m_events, config.edge, config.edgeAuthTimeoutMs);
+                                            *m_events, config.edge);
     // File repositories: files of deleted repository Things and staging
     // files older than the resume window go before anything is served.
     m_files = std::make_unique<FileRepositories>(

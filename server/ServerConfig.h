@@ -20,9 +20,8 @@ struct ServerConfig
     QString tlsCertFile; // empty: self-signed in dataDir
     QString tlsKeyFile;
     QString masterKeyFile; // empty: dataDir/master.key
-    int edgeAuthTimeoutMs = 15000;
-    EdgeSettings edge;  // [edge] in the configuration file
-    FileSettings files; // [files] in the configuration file
+    EdgeSettings edge;     // [edge] in the configuration file
+    FileSettings files;    // [files] in the configuration file
     SecuritySettings security;
 };
 

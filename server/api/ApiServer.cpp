@@ -87,12 +87,6 @@ void writeResponse(QHttpServerResponder &responder, const ApiResponse &r)
     responder.writeBody(body);
 }
 
-ApiResponse errorResponse(int status, const QString &code, const QString &message)
-{
-    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
-                             status);
-}
-
 // Why a request to a WebSocket endpoint may not be upgraded, or nothing.
 // Decided before the upgrade: Qt 6.4 upgrades every request whose route
 // matches, even one the route has answered, so a refusal must keep the
@@ -102,7 +96,7 @@ std::optional<ApiResponse> upgradeRefusal(const QHttpServerRequest &request)
 {
     const QString path = request.url().path();
     if (request.value("Upgrade").toLower() != "websocket") {
-        ApiResponse r = errorResponse(
+        ApiResponse r = ApiResponse::failure(
             426, QStringLiteral("upgrade-required"),
             QStringLiteral("%1 is a WebSocket endpoint: connect with wss://.").arg(path));
         r.headers.append({QByteArray("Upgrade"), QByteArray("websocket")});
@@ -122,9 +116,9 @@ std::optional<ApiResponse> upgradeRefusal(const QHttpServerRequest &request)
     // A browser page from another site must not ride on the user's
     // credentials (cross-site WebSocket hijacking): same origin only.
     if (!isSameOrigin(request.value("Origin"), request.value("Host")))
-        return errorResponse(403, QStringLiteral("forbidden-origin"),
-                             QStringLiteral("WebSocket connections from another origin are "
-                                            "refused."));
+        return ApiResponse::failure(403, QStringLiteral("forbidden-origin"),
+                                    QStringLiteral("WebSocket connections from another origin are "
+                                                   "refused."));
     return std::nullopt;
 }
 
@@ -438,9 +432,10 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
         const QByteArray site = req.header("sec-fetch-site").trimmed().toLower();
         if ((!origin.isEmpty() && !isSameOrigin(origin, req.header("host"))) ||
             site == "cross-site" || site == "same-site") {
-            send(pending, errorResponse(403, QStringLiteral("forbidden-origin"),
-                                        QStringLiteral("Writes from a page of another site are "
-                                                       "refused.")));
+            send(pending,
+                 ApiResponse::failure(403, QStringLiteral("forbidden-origin"),
+                                      QStringLiteral("Writes from a page of another site are "
+                                                     "refused.")));
             return;
         }
     }

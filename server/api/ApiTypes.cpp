@@ -77,6 +77,11 @@ QString errorCodeName(ErrorCode code)
     return QStringLiteral("internal");
 }
 
+ApiResponse ApiResponse::failure(int status, const QString &code, const QString &message)
+{
+    return json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}}, status);
+}
+
 ApiResponse ApiResponse::fromError(const Error &error)
 {
     QString message = error.message;
@@ -89,9 +94,7 @@ ApiResponse ApiResponse::fromError(const Error &error)
                                  "its log has the details.")
                       .arg(reference);
     }
-    ApiResponse r =
-        json({{W::Error, QJsonObject{{W::Code, errorCodeName(error.code)}, {W::Message, message}}}},
-             httpStatus(error.code));
+    ApiResponse r = failure(httpStatus(error.code), errorCodeName(error.code), message);
     if (error.code == ErrorCode::Unavailable)
         r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
     if (error.code == ErrorCode::Unauthorized)

@@ -110,6 +110,9 @@ struct ApiResponse
     }
     static ApiResponse noContent() { return ApiResponse{204, {}, {}, {}, {}, {}, {}, {}, {}}; }
     static ApiResponse fromError(const Error &error);
+    // {"error": {"code": code, "message": message}} with status: for codes of
+    // the edge and file protocols, which no ErrorCode names.
+    static ApiResponse failure(int status, const QString &code, const QString &message);
 };
 
 // Work a route does on the storage thread.

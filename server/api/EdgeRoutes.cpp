@@ -19,12 +19,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-ApiResponse edgeFailure(int status, QLatin1StringView code, const QString &message)
-{
-    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
-                             status);
-}
-
 // Each declared input present and of its type; nothing undeclared.
 Result<QJsonObject> checkParameters(const QString &thing, const ServiceDefinition &service,
                                     const QJsonObject &given)
@@ -121,9 +115,9 @@ Result<RoutePlan> thingService(const ApiRequest &request, const Access::AccessMo
                                              u"The output of service '%1' of Thing '%2'"_s.arg(
                                                  serviceName, thingName));
                         if (!checked) {
-                            finish(edgeFailure(502, "bad-device-answer"_L1,
-                                               u"The device answered, but: %1"_s.arg(
-                                                   checked.error().message)),
+                            finish(ApiResponse::failure(502, "bad-device-answer"_L1,
+                                                        u"The device answered, but: %1"_s.arg(
+                                                            checked.error().message)),
                                    {});
                             return;
                         }
@@ -133,20 +127,21 @@ Result<RoutePlan> thingService(const ApiRequest &request, const Access::AccessMo
                     return;
                 }
                 case DeviceAnswer::Outcome::Refused:
-                    finish(edgeFailure(409, W::EdgeDeviceRefused,
-                                       u"The device refused the call: %1"_s.arg(answer.message)),
+                    finish(ApiResponse::failure(
+                               409, W::EdgeDeviceRefused,
+                               u"The device refused the call: %1"_s.arg(answer.message)),
                            {});
                     return;
                 case DeviceAnswer::Outcome::TimedOut:
-                    finish(edgeFailure(504, W::EdgeDeviceTimeout,
-                                       answer.message + u" It may or may not have run."_s),
+                    finish(ApiResponse::failure(504, W::EdgeDeviceTimeout,
+                                                answer.message + u" It may or may not have run."_s),
                            {});
                     return;
                 case DeviceAnswer::Outcome::NotConnected:
-                    finish(edgeFailure(409, W::EdgeNotConnected,
-                                       answer.message +
-                                           u" A service runs on the device: connect it and "
-                                           "bind the Thing, then call again."_s),
+                    finish(ApiResponse::failure(
+                               409, W::EdgeNotConnected,
+                               answer.message + u" A service runs on the device: connect it and "
+                                                "bind the Thing, then call again."_s),
                            {});
                     return;
                 }

@@ -38,17 +38,12 @@ constexpr auto kUsedBytes = "usedBytes"_L1;
 constexpr auto kQuotaBytes = "quotaBytes"_L1;
 constexpr auto kContentPart = "Content"_L1;
 
-ApiResponse failure(int status, QLatin1StringView code, const QString &message)
-{
-    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
-                             status);
-}
-
 // The REST form of a repository error: limits and verification get their own codes.
 ApiResponse fileError(const Error &error)
 {
     if (error.code == ErrorCode::PayloadTooLarge && error.message.startsWith(QuotaExceededPrefix))
-        return failure(507, "quota-exceeded"_L1, error.message.mid(QuotaExceededPrefix.size()));
+        return ApiResponse::failure(507, "quota-exceeded"_L1,
+                                    error.message.mid(QuotaExceededPrefix.size()));
     if (error.code == ErrorCode::PayloadTooLarge && error.message.startsWith(TooLargePrefix))
         return ApiResponse::fromError(
             makeError(error.code, error.message.mid(TooLargePrefix.size())));
@@ -90,18 +85,19 @@ ApiResponse deviceOutcome(const DeviceAnswer &answer, const std::function<ApiRes
         // The device's own verdict on its files keeps its meaning.
         const QString words = u"The device refused: %1"_s.arg(answer.message.left(1024));
         if (answer.code == u"not-found")
-            return failure(404, "not-found"_L1, words);
+            return ApiResponse::failure(404, "not-found"_L1, words);
         if (answer.code == u"forbidden")
-            return failure(403, "forbidden"_L1, words);
+            return ApiResponse::failure(403, "forbidden"_L1, words);
         if (answer.code == u"bad-request")
-            return failure(400, "bad-request"_L1, words);
-        return failure(409, W::EdgeDeviceRefused, words);
+            return ApiResponse::failure(400, "bad-request"_L1, words);
+        return ApiResponse::failure(409, W::EdgeDeviceRefused, words);
     }
     case DeviceAnswer::Outcome::TimedOut:
-        return failure(504, W::EdgeDeviceTimeout, answer.message);
+        return ApiResponse::failure(504, W::EdgeDeviceTimeout, answer.message);
     case DeviceAnswer::Outcome::NotConnected:
-        return failure(409, W::EdgeNotConnected,
-                       answer.message + u" Its files are on the device: connect it and bind the "
+        return ApiResponse::failure(409, W::EdgeNotConnected,
+                                    answer.message +
+                                        u" Its files are on the device: connect it and bind the "
                                         "Thing with its directories, then try again."_s);
     }
     return ApiResponse::fromError(makeError(ErrorCode::Internal, u"unknown device outcome"_s));
@@ -112,8 +108,9 @@ ApiResponse deviceListing(const QString &path, const QJsonObject &result)
 {
     const QJsonValue entries = result.value(kEntries);
     if (!entries.isArray())
-        return failure(502, "bad-device-answer"_L1,
-                       u"The device answered file.list without an \"entries\" array."_s);
+        return ApiResponse::failure(
+            502, "bad-device-answer"_L1,
+            u"The device answered file.list without an \"entries\" array."_s);
     QJsonArray checked;
     for (const QJsonValue &v : entries.toArray()) {
         const QJsonObject e = v.toObject();
@@ -121,9 +118,10 @@ ApiResponse deviceListing(const QString &path, const QJsonObject &result)
         const QString type = e.value(W::Type).toString();
         if (!checkRepositoryPath(name, RootPath::Refuse) || name.contains(u'/') ||
             (type != kFile && type != kDirectory))
-            return failure(502, "bad-device-answer"_L1,
-                           u"The device answered file.list with an entry that is not a valid "
-                           "name and type ('%1', '%2')."_s.arg(name.left(64), type.left(16)));
+            return ApiResponse::failure(
+                502, "bad-device-answer"_L1,
+                u"The device answered file.list with an entry that is not a valid "
+                "name and type ('%1', '%2')."_s.arg(name.left(64), type.left(16)));
         QJsonObject o{{W::Name, name}, {W::Type, type}};
         if (e.value(kSize).isDouble())
             o.insert(kSize, e.value(kSize).toInteger());
@@ -326,8 +324,9 @@ Result<RoutePlan> thingFiles(const ApiRequest &request, const Access::AccessMode
                 if (!stored) {
                     // commit() answers BadRequest only for a failed check.
                     if (stored.error().code == ErrorCode::BadRequest)
-                        return failure(400, "verification-failed"_L1,
-                                       stored.error().message + u" Nothing was stored."_s);
+                        return ApiResponse::failure(400, "verification-failed"_L1,
+                                                    stored.error().message +
+                                                        u" Nothing was stored."_s);
                     return fileError(stored.error());
                 }
                 return ApiResponse::json(storedJson(*stored), 201);
@@ -372,18 +371,20 @@ Result<RoutePlan> thingFiles(const ApiRequest &request, const Access::AccessMode
         // Only a session that declared directories for the Thing gets file messages.
         const quint64 session = edge->fileSession(thing);
         if (session == 0) {
-            finish(failure(409, W::EdgeNotConnected,
-                           u"No connected device declared directories for Thing '%1'. Its "
-                           "files are on the device: connect it and bind the Thing with "
-                           "\"directories\", then try again."_s.arg(thing)),
+            finish(ApiResponse::failure(
+                       409, W::EdgeNotConnected,
+                       u"No connected device declared directories for Thing '%1'. Its "
+                       "files are on the device: connect it and bind the Thing with "
+                       "\"directories\", then try again."_s.arg(thing)),
                    {});
             return;
         }
         const QStringList declared = edge->directories(thing);
         if (!path.isEmpty() && !declared.contains(path.section(u'/', 0, 0))) {
-            finish(failure(404, "not-found"_L1,
-                           u"Thing '%1' has no directory '%2'; its device declared: %3."_s.arg(
-                               thing, path.section(u'/', 0, 0), declared.join(u", "_s))),
+            finish(ApiResponse::failure(
+                       404, "not-found"_L1,
+                       u"Thing '%1' has no directory '%2'; its device declared: %3."_s.arg(
+                           thing, path.section(u'/', 0, 0), declared.join(u", "_s))),
                    {});
             return;
         }

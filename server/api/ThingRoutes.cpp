@@ -3,6 +3,7 @@
 #include "core/EntityJson.h"
 #include "core/Inheritance.h"
 #include "edge/EdgeEndpoint.h"
+#include "files/FileRepository.h"
 #include "security/Vault.h"
 #include "storage/AccessStore.h"
 #include "storage/EntityStore.h"
@@ -218,6 +219,21 @@ Status checkNameMatches(const ApiRequest &request, const QString &bodyName)
     return {};
 }
 
+namespace {
+
+// The built-in ThingTemplate FileRepository (migration 6) is what makes a
+// Thing a file repository: it keeps its name. Its members may change.
+Status keepBuiltInTemplate(const QString &name)
+{
+    if (name != FileRepositoryTemplate)
+        return {};
+    return makeError(ErrorCode::Conflict,
+                     QStringLiteral("FileRepository is built in: file repositories are Things made "
+                                    "from it; it cannot be deleted or renamed."));
+}
+
+} // namespace
+
 Result<RoutePlan> things(const ApiRequest &request, const Access::AccessModel &access,
                          const ConnectionRegistry *connections)
 {
@@ -378,6 +394,8 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request, const Access::Access
         return RoutePlan{{}, [name, user, model, ref](EntityStore &store) {
                              if (auto s = authorize(*model, user, ref, Permission::Delete); !s)
                                  return ApiResponse::fromError(s.error());
+                             if (auto s = keepBuiltInTemplate(name); !s)
+                                 return ApiResponse::fromError(s.error());
                              if (auto s = store.deleteTemplate(name); !s)
                                  return ApiResponse::fromError(s.error());
                              ApiResponse r = ApiResponse::noContent();
@@ -395,6 +413,10 @@ Result<RoutePlan> thingTemplates(const ApiRequest &request, const Access::Access
     auto parsed = EntityJson::templateFromJson(withName(request));
     if (!parsed)
         return parsed.error();
+    if (update && parsed->name != name) {
+        if (auto s = keepBuiltInTemplate(name); !s)
+            return s.error();
+    }
     if (auto s = checkNameMatches(request, parsed->name); !s)
         return s.error();
     ThingTemplate t = *parsed;
@@ -474,12 +496,6 @@ struct PropertyTarget
     const Access::AccessModel *model = nullptr;
     const Vault *vault = nullptr;
 };
-
-ApiResponse edgeError(int status, QLatin1StringView code, const QString &message)
-{
-    return ApiResponse::json({{W::Error, QJsonObject{{W::Code, code}, {W::Message, message}}}},
-                             status);
-}
 
 StorageWork propertyWork(const PropertyTarget &target, bool write, bool forward,
                          const QJsonValue &incoming)
@@ -678,21 +694,23 @@ Result<RoutePlan> thingProperties(const ApiRequest &request, const Vault &vault,
                     return;
                 case DeviceAnswer::Outcome::Refused:
                     finish(
-                        edgeError(
+                        ApiResponse::failure(
                             409, W::EdgeDeviceRefused,
                             QStringLiteral("The device refused the write: %1").arg(answer.message)),
                         {});
                     return;
                 case DeviceAnswer::Outcome::TimedOut:
-                    finish(edgeError(504, W::EdgeDeviceTimeout,
-                                     QStringLiteral("%1 Nothing was stored; the device may or "
-                                                    "may not have applied it.")
-                                         .arg(answer.message)),
+                    finish(ApiResponse::failure(
+                               504, W::EdgeDeviceTimeout,
+                               QStringLiteral("%1 Nothing was stored; the device may or "
+                                              "may not have applied it.")
+                                   .arg(answer.message)),
                            {});
                     return;
                 case DeviceAnswer::Outcome::NotConnected:
-                    finish(edgeError(409, W::EdgeNotConnected,
-                                     QStringLiteral("%1 Nothing was stored.").arg(answer.message)),
+                    finish(ApiResponse::failure(
+                               409, W::EdgeNotConnected,
+                               QStringLiteral("%1 Nothing was stored.").arg(answer.message)),
                            {});
                     return;
                 }

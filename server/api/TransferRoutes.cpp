@@ -58,8 +58,7 @@ Result<RoutePlan> transfers(const ApiRequest &request, const Access::AccessModel
     if (arguments.size() == 1) {
         if (request.method == HttpMethod::Get) {
             const QString state = request.query.queryItemValue(u"state"_s);
-            static const QStringList states{u"queued"_s, u"running"_s, u"verifying"_s,
-                                            u"done"_s,   u"failed"_s,  u"cancelled"_s};
+            const QStringList &states = TransferManager::stateNames();
             if (!state.isEmpty() && !states.contains(state))
                 return makeError(ErrorCode::BadRequest,
                                  u"state must be one of %1."_s.arg(states.join(u", "_s)));

@@ -5,7 +5,9 @@
 #include "Result.h"
 
 #include <QSettings>
+#include <QStringList>
 
+#include <cstddef>
 #include <optional>
 
 namespace Bulwark::ConfigFile {
@@ -28,6 +30,40 @@ namespace Bulwark::ConfigFile {
                              .arg(maximum)
                              .arg(file.value(name).toString().left(64)));
     return std::optional<int>(value);
+}
+
+// A whole-number key of the settings struct S: its name, the member it sets
+// and its bounds. A section lists its keys in one table.
+template <typename S> struct IntKey
+{
+    const char *name;
+    int S::*target;
+    int minimum;
+    int maximum;
+};
+
+// The names in keys, for the unknown-key check.
+template <typename S, std::size_t N> [[nodiscard]] QStringList keyNames(const IntKey<S> (&keys)[N])
+{
+    QStringList names;
+    for (const IntKey<S> &key : keys)
+        names << QString::fromLatin1(key.name);
+    return names;
+}
+
+// A default S with each of keys that the file sets read into it (boundedInt).
+template <typename S, std::size_t N>
+[[nodiscard]] Result<S> readInts(QSettings &file, const IntKey<S> (&keys)[N])
+{
+    S settings;
+    for (const IntKey<S> &key : keys) {
+        auto value = boundedInt(file, QString::fromLatin1(key.name), key.minimum, key.maximum);
+        if (!value)
+            return value.error();
+        if (*value)
+            settings.*key.target = **value;
+    }
+    return settings;
 }
 
 } // namespace Bulwark::ConfigFile

@@ -2,6 +2,7 @@
 
 #include "api/EventHub.h"
 #include "core/EntityJson.h"
+#include "files/FileRepository.h"
 #include "files/TransferManager.h"
 #include "security/Access.h"
 #include "security/Authenticator.h"
@@ -23,16 +24,50 @@ namespace Bulwark {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// What every refused app key is told on the edge.
+const QString InvalidAppKeyMessage = u"The application key is not valid."_s;
+
+} // namespace
+
+QString edgeErrorCode(const Error &error, EdgeCodes codes)
+{
+    const bool files = codes == EdgeCodes::Files;
+    if (files && error.message.startsWith(QuotaExceededPrefix))
+        return u"quota-exceeded"_s;
+    if (files && error.message.startsWith(TooLargePrefix))
+        return u"too-large"_s;
+    if (files && error.message.startsWith(ExistsPrefix))
+        return u"exists"_s;
+    switch (error.code) {
+    case ErrorCode::NotFound:
+        return u"not-found"_s;
+    case ErrorCode::Forbidden:
+        return u"forbidden"_s;
+    case ErrorCode::TypeMismatch:
+        return u"type-mismatch"_s;
+    case ErrorCode::BadRequest:
+    case ErrorCode::InvalidName:
+        return u"bad-request"_s;
+    case ErrorCode::Conflict:
+        return files ? u"conflict"_s : u"unavailable"_s;
+    case ErrorCode::PayloadTooLarge:
+        return files ? u"too-large"_s : u"unavailable"_s;
+    default:
+        return u"unavailable"_s;
+    }
+}
+
 EdgeEndpoint::EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access,
                            StorageThread &storage, const Vault &vault, EventHub &events,
-                           EdgeSettings settings, int authTimeoutMs, QObject *parent)
+                           EdgeSettings settings, QObject *parent)
     : QObject(parent)
     , m_authenticator(authenticator)
     , m_access(access)
     , m_storage(storage)
     , m_events(events)
     , m_settings(settings)
-    , m_authTimeoutMs(authTimeoutMs)
     , m_ingest(storage, access, vault, events)
 {
     m_clock.start();
@@ -74,8 +109,9 @@ void EdgeEndpoint::accept(QWebSocket *socket)
 {
     socket->setParent(this);
     // Qt buffers a whole frame before it checks the message size: bound both.
-    socket->setMaxAllowedIncomingFrameSize(MaximumMessageSize);
-    socket->setMaxAllowedIncomingMessageSize(MaximumMessageSize);
+    const quint64 maximum = quint64(m_settings.maxMessageKb) * 1024;
+    socket->setMaxAllowedIncomingFrameSize(maximum);
+    socket->setMaxAllowedIncomingMessageSize(maximum);
     Session session;
     session.authDeadline = new QTimer(socket);
     session.authDeadline->setSingleShot(true);
@@ -85,7 +121,7 @@ void EdgeEndpoint::accept(QWebSocket *socket)
         socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
                       QStringLiteral("authentication timeout"));
     });
-    session.authDeadline->start(m_authTimeoutMs);
+    session.authDeadline->start(m_settings.authTimeoutSeconds * 1000);
     session.id = m_nextSession++;
     session.remoteAddress = socket->peerAddress().toString();
     session.heardAt = m_clock.elapsed();
@@ -295,7 +331,9 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         }
         session->authenticating = true;
         QPointer<QWebSocket> guard(socket);
-        auto answered = [this, guard, id](Result<Identity> identity) {
+        const QString appKey = message.value("appKey"_L1).toString();
+        const bool byKey = !appKey.isEmpty();
+        auto answered = [this, guard, id, byKey](Result<Identity> identity) {
             if (!guard)
                 return;
             auto s = m_sessions.find(guard);
@@ -306,6 +344,18 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
                 // Only the user-facing refusal text goes out; anything
                 // else (a storage failure) stays in the server's log.
                 const ErrorCode code = identity.error().code;
+                // Every refused app key (unknown, disabled, expired, not
+                // from this address) answers alike on the edge; the reason
+                // is in the server's log and the audit record.
+                if (byKey && (code == ErrorCode::Unauthorized || code == ErrorCode::Forbidden)) {
+                    qCInfo(lcEdge).noquote()
+                        << "Refused an edge sign-in from" << guard->peerAddress().toString()
+                        << "by app key:" << identity.error().message;
+                    replyError(guard, id, u"unauthorized"_s, InvalidAppKeyMessage);
+                    guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                 QStringLiteral("authentication failed"));
+                    return;
+                }
                 const bool refused = code == ErrorCode::Unauthorized ||
                                      code == ErrorCode::Unavailable ||
                                      code == ErrorCode::TooManyRequests;
@@ -334,8 +384,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
             reply(guard, id,
                   {{"user"_L1, identity->user}, {"protocol"_L1, Wire::EdgeProtocolVersion}});
         };
-        const QString appKey = message.value("appKey"_L1).toString();
-        if (!appKey.isEmpty())
+        if (byKey)
             m_authenticator.verifyAppKey(appKey.toUtf8(), socket->peerAddress(),
                                          std::move(answered));
         else
@@ -433,11 +482,7 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
         const Status allowed = m_access.require(session.user, ref, Access::Permission::Read);
         if (!allowed) {
             result.insert("bound"_L1, false);
-            result.insert("error"_L1,
-                          QJsonObject{{"code"_L1, allowed.error().code == ErrorCode::NotFound
-                                                      ? u"not-found"_s
-                                                      : u"forbidden"_s},
-                                      {"message"_L1, allowed.error().message}});
+            result.insert("error"_L1, bindRefusal(session, ref, allowed.error()));
         } else {
             result.insert("bound"_L1, true);
             bound(session, name);
@@ -461,6 +506,18 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
     }
 }
 
+QJsonObject EdgeEndpoint::bindRefusal(const Session &session, const Access::EntityRef &ref,
+                                      const Error &why)
+{
+    // Unknown, invisible, or visible without Read: a device is told the
+    // same, so that a key cannot be used to map what exists. The operator
+    // finds the reason here (and through GET /api/Permissions/explain).
+    if (why.code != ErrorCode::NotFound)
+        qCInfo(lcEdge).noquote() << "Refused to bind" << ref.name << "for" << session.user << "from"
+                                 << session.remoteAddress << ":" << why.message;
+    return {{"code"_L1, u"not-found"_s}, {"message"_L1, Access::notFound(ref).message}};
+}
+
 void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
 {
     const quint64 generation = m_access.generation();
@@ -476,13 +533,9 @@ void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
         unbound(session, name);
         qCInfo(lcEdge).noquote() << "Unbound" << name << "from the edge session of" << session.user
                                  << "after an authorization change";
-        const QJsonObject notice{
-            {"type"_L1, "unbound"_L1},
-            {"thing"_L1, name},
-            {"error"_L1,
-             QJsonObject{{"code"_L1, allowed.error().code == ErrorCode::NotFound ? u"not-found"_s
-                                                                                 : u"forbidden"_s},
-                         {"message"_L1, allowed.error().message}}}};
+        const QJsonObject notice{{"type"_L1, "unbound"_L1},
+                                 {"thing"_L1, name},
+                                 {"error"_L1, bindRefusal(session, ref, allowed.error())}};
         socket->sendTextMessage(
             QString::fromUtf8(QJsonDocument(notice).toJson(QJsonDocument::Compact)));
     }

@@ -13,6 +13,7 @@
 #include "ConnectionRegistry.h"
 #include "EdgeSettings.h"
 #include "PropertyIngest.h"
+#include "core/Result.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -36,7 +37,8 @@ class TransferManager;
 class Vault;
 namespace Access {
 class AccessModel;
-}
+struct EntityRef;
+} // namespace Access
 
 // What became of a request the platform sent to a device.
 struct DeviceAnswer
@@ -54,6 +56,19 @@ struct DeviceAnswer
     QString code;       // Refused: the device's error code (may be empty)
 };
 
+// Which error codes a reply to a device may use (docs/protocol.md): those of
+// version 1 (update, event, ...), or also those version 2 added for files
+// (too-large, quota-exceeded, exists, conflict).
+enum class EdgeCodes
+{
+    Version1,
+    Files,
+};
+// The edge error code a device gets for a failure on the server; one without
+// a code of its own in codes is "unavailable". With EdgeCodes::Files the limit
+// and exists prefixes of files/FileRepository.h choose the code.
+[[nodiscard]] QString edgeErrorCode(const Error &error, EdgeCodes codes);
+
 class EdgeEndpoint final : public QObject
 {
     Q_OBJECT
@@ -62,7 +77,7 @@ class EdgeEndpoint final : public QObject
 public:
     EdgeEndpoint(Authenticator &authenticator, const Access::AccessModel &access,
                  StorageThread &storage, const Vault &vault, EventHub &events,
-                 EdgeSettings settings, int authTimeoutMs, QObject *parent = nullptr);
+                 EdgeSettings settings, QObject *parent = nullptr);
     ~EdgeEndpoint() override;
 
     void accept(QWebSocket *socket); // takes ownership
@@ -91,7 +106,6 @@ public:
     static constexpr int MaximumDirectories = 32;
     static constexpr int MaximumBadFrames = 3; // binary protocol errors in a row
 
-    static constexpr quint64 MaximumMessageSize = 1024 * 1024;
     static constexpr int MaximumBoundThings = 1000;
     static constexpr int MaximumValuesPerUpdate = 1000;
     static constexpr qsizetype MaximumEventData = 64 * 1024;
@@ -135,6 +149,9 @@ private:
     // Unbinds (and tells the device) what the session may no longer bind.
     void recheckBindings(QWebSocket *socket, Session &session);
     void bound(Session &session, const QString &thing);
+    // The error a device is told when it may not bind ref.
+    [[nodiscard]] static QJsonObject bindRefusal(const Session &session,
+                                                 const Access::EntityRef &ref, const Error &why);
     void unbound(Session &session, const QString &thing);
     void publishConnection(const QString &thing);
     void sessionEnded(QWebSocket *socket);
@@ -156,6 +173,10 @@ private:
                    const QJsonObject &message);
     void platformReply(const QString &id, const QString &type, const QJsonObject &message);
     void finishRequest(const QString &id, DeviceAnswer answer);
+    // Sends message to socket with a new platform request id; done gets the
+    // answer, or TimedOut after timeoutMs.
+    void sendRequest(QWebSocket *socket, QJsonObject message, int timeoutMs,
+                     std::function<void(DeviceAnswer)> done);
     // A time a device sent: ISO 8601 with a zone, not over 5 minutes ahead.
     [[nodiscard]] static Result<QDateTime> deviceTime(const QJsonValue &value, const QString &what);
     // Not bound by this session: the error the device gets.
@@ -172,7 +193,6 @@ private:
     StorageThread &m_storage;
     EventHub &m_events;
     EdgeSettings m_settings;
-    int m_authTimeoutMs;
     PropertyIngest m_ingest;
     ConnectionRegistry m_connections;
     QHash<QWebSocket *, Session> m_sessions;

@@ -12,7 +12,6 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
 #include <QtEndian>
@@ -26,32 +25,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qsizetype FrameHeaderSize = 21;
-
-QString fileErrorCode(const Error &error)
-{
-    if (error.message.startsWith(QuotaExceededPrefix))
-        return u"quota-exceeded"_s;
-    if (error.message.startsWith(TooLargePrefix))
-        return u"too-large"_s;
-    if (error.message.startsWith(ExistsPrefix))
-        return u"exists"_s;
-    switch (error.code) {
-    case ErrorCode::NotFound:
-        return u"not-found"_s;
-    case ErrorCode::Forbidden:
-        return u"forbidden"_s;
-    case ErrorCode::Conflict:
-        return u"conflict"_s;
-    case ErrorCode::PayloadTooLarge:
-        return u"too-large"_s;
-    case ErrorCode::BadRequest:
-    case ErrorCode::InvalidName:
-    case ErrorCode::TypeMismatch:
-        return u"bad-request"_s;
-    default:
-        return u"unavailable"_s;
-    }
-}
 
 // The 36-character lowercase form; null for anything else.
 QUuid transferId(const QJsonValue &value)
@@ -138,20 +111,7 @@ void EdgeEndpoint::requestSession(quint64 session, QJsonObject message, int time
             DeviceAnswer::Outcome::NotConnected, {}, u"The device's session has ended."_s, {}});
         return;
     }
-    const QString id = u"p-%1"_s.arg(m_nextRequest++);
-    message.insert("id"_L1, id);
-    auto *deadline = new QTimer(this);
-    deadline->setSingleShot(true);
-    connect(deadline, &QTimer::timeout, this, [this, id, timeoutMs]() {
-        finishRequest(
-            id, DeviceAnswer{DeviceAnswer::Outcome::TimedOut,
-                             {},
-                             u"The device did not answer within %1 s."_s.arg(timeoutMs / 1000.0),
-                             {}});
-    });
-    deadline->start(timeoutMs);
-    m_requests.insert(id, PlatformRequest{socket, deadline, std::move(done)});
-    send(socket, message);
+    sendRequest(socket, std::move(message), timeoutMs, std::move(done));
 }
 
 void EdgeEndpoint::onBinary(QWebSocket *socket, const QByteArray &frame)
@@ -240,7 +200,8 @@ bool EdgeEndpoint::fileMessage(QWebSocket *socket, Session &session, const QJson
     if (type == u"file.status") {
         auto found = m_transfers->find(session.user, transfer);
         if (!found)
-            replyError(socket, id, fileErrorCode(found.error()), found.error().message);
+            replyError(socket, id, edgeErrorCode(found.error(), EdgeCodes::Files),
+                       found.error().message);
         else
             reply(socket, id, *found);
         return true;
@@ -301,7 +262,8 @@ void EdgeEndpoint::startDeviceTransfer(QWebSocket *socket, Session &session, con
                              if (!guard)
                                  return;
                              if (!transfer)
-                                 replyError(guard, id, fileErrorCode(transfer.error()),
+                                 replyError(guard, id,
+                                            edgeErrorCode(transfer.error(), EdgeCodes::Files),
                                             transfer.error().message);
                              else
                                  reply(guard, id, {{"transfer"_L1, transfer->value("id"_L1)}});

@@ -24,27 +24,10 @@ namespace W = Wire;
 
 namespace {
 
-QString edgeCode(ErrorCode code)
-{
-    switch (code) {
-    case ErrorCode::NotFound:
-        return u"not-found"_s;
-    case ErrorCode::Forbidden:
-        return u"forbidden"_s;
-    case ErrorCode::TypeMismatch:
-        return u"type-mismatch"_s;
-    case ErrorCode::BadRequest:
-    case ErrorCode::InvalidName:
-        return u"bad-request"_s;
-    default:
-        return u"unavailable"_s;
-    }
-}
-
 // A storage failure is logged; the device gets words it can act on.
 QString edgeMessage(const Error &error)
 {
-    if (edgeCode(error.code) != u"unavailable")
+    if (edgeErrorCode(error, EdgeCodes::Version1) != u"unavailable")
         return error.message;
     qCWarning(lcEdge).noquote() << "Edge message failed in storage:" << error.message;
     return u"The server could not store this just now; nothing was stored. Send it again."_s;
@@ -133,7 +116,8 @@ void EdgeEndpoint::update(QWebSocket *socket, Session &session, const QJsonValue
         if (!guard)
             return;
         if (!counts) {
-            replyError(guard, id, edgeCode(counts.error().code), edgeMessage(counts.error()));
+            replyError(guard, id, edgeErrorCode(counts.error(), EdgeCodes::Version1),
+                       edgeMessage(counts.error()));
             return;
         }
         reply(guard, id, {{"accepted"_L1, counts->accepted}, {"stale"_L1, counts->stale}});
@@ -192,7 +176,7 @@ void EdgeEndpoint::fireEvent(QWebSocket *socket, Session &session, const QJsonVa
         [this, guard, id, published](Status allowed) {
             if (!allowed) {
                 if (guard)
-                    replyError(guard, id, edgeCode(allowed.error().code),
+                    replyError(guard, id, edgeErrorCode(allowed.error(), EdgeCodes::Version1),
                                edgeMessage(allowed.error()));
                 return;
             }
@@ -221,6 +205,12 @@ void EdgeEndpoint::requestDevice(const QString &thing, QJsonObject message, int 
                           {}});
         return;
     }
+    sendRequest(socket, std::move(message), timeoutMs, std::move(done));
+}
+
+void EdgeEndpoint::sendRequest(QWebSocket *socket, QJsonObject message, int timeoutMs,
+                               std::function<void(DeviceAnswer)> done)
+{
     const QString id = u"p-%1"_s.arg(m_nextRequest++);
     message.insert("id"_L1, id);
     auto *deadline = new QTimer(this);

@@ -8,42 +8,27 @@
 namespace Bulwark {
 
 namespace {
-struct Key
-{
-    const char *name;
-    int EdgeSettings::*target;
-    int minimum;
-    int maximum;
-};
-constexpr Key kKeys[] = {
+constexpr ConfigFile::IntKey<EdgeSettings> kKeys[] = {
     {"edge/write_timeout_seconds", &EdgeSettings::writeTimeoutSeconds, 1, 3600},
     {"edge/invoke_timeout_seconds", &EdgeSettings::invokeTimeoutSeconds, 1, 3600},
     {"edge/messages_per_second", &EdgeSettings::messagesPerSecond, 1, 1000000},
     {"edge/burst", &EdgeSettings::burst, 1, 1000000},
     {"edge/ping_interval_seconds", &EdgeSettings::pingIntervalSeconds, 1, 3600},
+    {"edge/auth_timeout_seconds", &EdgeSettings::authTimeoutSeconds, 1, 600},
+    // At least 1 MiB, so that a file chunk (at most 768 KiB) always fits.
+    {"edge/max_message_kb", &EdgeSettings::maxMessageKb, 1024, 16384},
 };
 } // namespace
 
 QStringList EdgeSettings::keys()
 {
-    QStringList names;
-    for (const Key &key : kKeys)
-        names << QString::fromLatin1(key.name);
-    return names;
+    return ConfigFile::keyNames(kKeys);
 }
 
 Result<EdgeSettings> EdgeSettings::load(QSettings &file)
 {
-    EdgeSettings settings;
-    for (const Key &key : kKeys) {
-        auto value =
-            ConfigFile::boundedInt(file, QString::fromLatin1(key.name), key.minimum, key.maximum);
-        if (!value)
-            return value.error();
-        if (*value)
-            settings.*key.target = **value;
-    }
-    if (settings.burst < settings.messagesPerSecond)
+    auto settings = ConfigFile::readInts(file, kKeys);
+    if (settings && settings->burst < settings->messagesPerSecond)
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("In the configuration file, edge/burst must be at least "
                                         "edge/messages_per_second."));

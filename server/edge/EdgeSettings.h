@@ -15,6 +15,8 @@ struct EdgeSettings
     int messagesPerSecond = 200;   // token bucket: sustained rate per session
     int burst = 400;               // token bucket: its size
     int pingIntervalSeconds = 60;  // the server pings; 2 silent intervals close
+    int authTimeoutSeconds = 15;   // a new connection must send auth within this
+    int maxMessageKb = 1024;       // largest message or frame a device may send
 
     // Reads edge/* keys; others are left to their own sections.
     [[nodiscard]] static Result<EdgeSettings> load(QSettings &file);

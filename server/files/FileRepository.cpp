@@ -108,6 +108,18 @@ QByteArray hexOf(const QByteArray &raw)
     return raw.toHex();
 }
 
+// The plaintext size of the committed repository file at filePath; 0 when it
+// cannot be read or is not a committed file (a replaced or deleted file frees
+// only what it counted towards the quota).
+qint64 committedSize(const QString &filePath)
+{
+    QFile f(filePath);
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const auto h = decodePlain(f.read(PlainFieldsSize));
+    return h && h->state == FileState::Committed ? h->size : 0;
+}
+
 } // namespace
 
 Result<QString> checkRepositoryPath(const QString &path, RootPath root)
@@ -159,6 +171,9 @@ struct FileRepositories::Impl
 
     static Result<QString> resolve(const FileRepositories &self, const QString &repoId,
                                    const QString &path, RootPath root);
+    // resolve() for a file or directory that must exist: NotFound otherwise.
+    static Result<QString> resolveExisting(const FileRepositories &self, const QString &repoId,
+                                           const QString &path);
     static qint64 countUsage(const QString &repoDir);
 };
 
@@ -194,6 +209,16 @@ Result<QString> FileRepositories::Impl::resolve(const FileRepositories &self, co
     return current;
 }
 
+Result<QString> FileRepositories::Impl::resolveExisting(const FileRepositories &self,
+                                                        const QString &repoId, const QString &path)
+{
+    auto resolved = resolve(self, repoId, path, RootPath::Refuse);
+    if (resolved && !QFileInfo::exists(*resolved))
+        return makeError(ErrorCode::NotFound,
+                         QStringLiteral("There is no file '%1' in this repository.").arg(path));
+    return resolved;
+}
+
 qint64 FileRepositories::Impl::countUsage(const QString &repoDir)
 {
     qint64 total = 0;
@@ -204,11 +229,7 @@ qint64 FileRepositories::Impl::countUsage(const QString &repoDir)
         const QString file = it.next();
         if (file.startsWith(staging))
             continue;
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        if (auto h = decodePlain(f.read(PlainFieldsSize)); h && h->state == FileState::Committed)
-            total += h->size;
+        total += committedSize(file);
     }
     return total;
 }
@@ -392,15 +413,7 @@ public:
                                                                            "it."))
                                                 .arg(m_path));
         }
-        qint64 replaced = 0;
-        if (info.exists()) {
-            QFile old(*target);
-            if (old.open(QIODevice::ReadOnly)) {
-                if (auto h = decodePlain(old.read(PlainFieldsSize));
-                    h && h->state == FileState::Committed)
-                    replaced = h->size;
-            }
-        }
+        const qint64 replaced = info.exists() ? committedSize(*target) : 0;
         const QString parent = info.absolutePath();
         if (!QDir().mkpath(parent)) {
             lock.unlock();
@@ -618,13 +631,10 @@ Result<QList<RepositoryEntry>> FileRepositories::list(const QString &repoId,
 Result<std::unique_ptr<RepositoryReader>> FileRepositories::openRead(const QString &repoId,
                                                                      const QString &path) const
 {
-    auto resolved = Impl::resolve(*this, repoId, path, RootPath::Refuse);
+    auto resolved = Impl::resolveExisting(*this, repoId, path);
     if (!resolved)
         return resolved.error();
     const QFileInfo info(*resolved);
-    if (!info.exists())
-        return makeError(ErrorCode::NotFound,
-                         QStringLiteral("There is no file '%1' in this repository.").arg(path));
     if (info.isDir())
         return makeError(
             ErrorCode::BadRequest,
@@ -665,27 +675,16 @@ Result<StoredFile> FileRepositories::stat(const QString &repoId, const QString &
 Status FileRepositories::remove(const QString &repoId, const QString &path)
 {
     QMutexLocker lock(&m_mutex);
-    auto resolved = Impl::resolve(*this, repoId, path, RootPath::Refuse);
+    auto resolved = Impl::resolveExisting(*this, repoId, path);
     if (!resolved)
         return resolved.error();
     const QFileInfo info(*resolved);
-    if (!info.exists())
-        return makeError(ErrorCode::NotFound,
-                         QStringLiteral("There is no file '%1' in this repository.").arg(path));
     if (info.isDir())
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("'%1' is a directory: delete the files in it (an empty "
                                         "directory goes with its last file).")
                              .arg(path));
-    qint64 size = 0;
-    {
-        QFile f(*resolved);
-        if (f.open(QIODevice::ReadOnly)) {
-            if (auto h = decodePlain(f.read(PlainFieldsSize));
-                h && h->state == FileState::Committed)
-                size = h->size;
-        }
-    }
+    const qint64 size = committedSize(*resolved);
     if (!QFile::remove(*resolved))
         return makeError(ErrorCode::Internal, QStringLiteral("Cannot delete %1.").arg(*resolved));
     // Empty directories go with their last file.
@@ -780,12 +779,7 @@ FileRepositories::beginWrite(const QString &repoId, const QString &path, qint64 
                                      QStringLiteral("'%1' already exists in the repository; "
                                                     "overwrite to replace it.")
                                          .arg(path));
-            QFile old(*resolved);
-            if (old.open(QIODevice::ReadOnly)) {
-                if (auto h = decodePlain(old.read(PlainFieldsSize));
-                    h && h->state == FileState::Committed)
-                    replaced = h->size;
-            }
+            replaced = committedSize(*resolved);
         }
         Impl *impl = m_impl.get();
         if (!impl->usage.contains(repoId))

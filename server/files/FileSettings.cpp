@@ -7,15 +7,8 @@
 namespace Bulwark {
 
 namespace {
-struct Key
-{
-    const char *name;
-    int FileSettings::*target;
-    int minimum;
-    int maximum;
-};
 // chunk_size_kb: 4 KiB to 768 KiB, the protocol's bounds (docs/protocol.md).
-constexpr Key kKeys[] = {
+constexpr ConfigFile::IntKey<FileSettings> kKeys[] = {
     {"files/max_file_size_mb", &FileSettings::maxFileSizeMb, 1, 1024 * 1024},
     {"files/repository_quota_mb", &FileSettings::repositoryQuotaMb, 1, 1024 * 1024 * 1024},
     {"files/chunk_size_kb", &FileSettings::chunkSizeKb, 4, 768},
@@ -28,24 +21,13 @@ constexpr Key kKeys[] = {
 
 QStringList FileSettings::keys()
 {
-    QStringList names;
-    for (const Key &key : kKeys)
-        names << QString::fromLatin1(key.name);
-    return names;
+    return ConfigFile::keyNames(kKeys);
 }
 
 Result<FileSettings> FileSettings::load(QSettings &file)
 {
-    FileSettings settings;
-    for (const Key &key : kKeys) {
-        auto value =
-            ConfigFile::boundedInt(file, QString::fromLatin1(key.name), key.minimum, key.maximum);
-        if (!value)
-            return value.error();
-        if (*value)
-            settings.*key.target = **value;
-    }
-    if (settings.runningPerDevice > settings.runningTotal)
+    auto settings = ConfigFile::readInts(file, kKeys);
+    if (settings && settings->runningPerDevice > settings->runningTotal)
         return makeError(ErrorCode::BadRequest,
                          QStringLiteral("In the configuration file, files/running_per_device must "
                                         "not be larger than files/running_total."));

@@ -20,6 +20,45 @@ namespace Bulwark {
 using namespace Qt::StringLiterals;
 using namespace TransferDetail;
 
+// ---- Asking the device ---------------------------------------------------
+
+void TransferManager::askDevice(Transfer &t, const QJsonObject &message, TransferState state,
+                                std::function<void(Transfer &, const DeviceAnswer &)> answered)
+{
+    const QUuid id = t.id;
+    const int attempt = t.attempt;
+    m_edge.requestSession(
+        t.session, message, m_edge.settings().invokeTimeoutSeconds * 1000,
+        [this, id, attempt, state, type = message.value(Wire::Type).toString(),
+         answered = std::move(answered)](DeviceAnswer answer) {
+            Transfer *t = lookup(id);
+            if (!t || t->attempt != attempt || t->state != state)
+                return;
+            switch (answer.outcome) {
+            case DeviceAnswer::Outcome::NotConnected:
+                interrupt(*t, u"device not connected"_s);
+                schedule();
+                return;
+            case DeviceAnswer::Outcome::TimedOut:
+                fail(*t, u"device-timeout"_s,
+                     u"The device did not answer %1: %2"_s.arg(type, answer.message));
+                return;
+            case DeviceAnswer::Outcome::Refused:
+            case DeviceAnswer::Outcome::Done:
+                answered(*t, answer);
+                return;
+            }
+        });
+}
+
+void TransferManager::deviceRefused(Transfer &t, const DeviceAnswer &answer, const QString &what)
+{
+    const QString &path = t.toDevice() ? t.spec.target.path : t.spec.source.path;
+    fail(t, answer.code.isEmpty() ? u"device-refused"_s : answer.code,
+         u"The device refused to %1 '%2': %3"_s.arg(what, path, answer.message), std::nullopt,
+         false);
+}
+
 // ---- Repository -> device ------------------------------------------------
 
 void TransferManager::startDownload(Transfer &t)
@@ -46,8 +85,8 @@ void TransferManager::startDownload(Transfer &t)
                 if (!t || t->attempt != attempt || t->state != TransferState::Running)
                     return;
                 if (!opened) {
-                    fail(*t, repositoryCode(opened.error()), opened.error().message, std::nullopt,
-                         false);
+                    fail(*t, edgeErrorCode(opened.error(), EdgeCodes::Files),
+                         opened.error().message, std::nullopt, false);
                     return;
                 }
                 t->size = size;
@@ -61,51 +100,33 @@ void TransferManager::startDownload(Transfer &t)
                     {"key"_L1, QString::fromLatin1(t->key.key.toBase64())},
                     {"noncePrefix"_L1, QString::fromLatin1(t->key.noncePrefix.toBase64())},
                     {"overwrite"_L1, t->spec.overwrite}};
-                m_edge.requestSession(
-                    t->session, message, m_edge.settings().invokeTimeoutSeconds * 1000,
-                    [this, id, attempt](DeviceAnswer answer) {
-                        Transfer *t = lookup(id);
-                        if (!t || t->attempt != attempt || t->state != TransferState::Running)
+                askDevice(
+                    *t, message, TransferState::Running,
+                    [this, id, attempt](Transfer &t, const DeviceAnswer &answer) {
+                        if (answer.outcome == DeviceAnswer::Outcome::Refused) {
+                            deviceRefused(t, answer, u"receive"_s);
                             return;
-                        switch (answer.outcome) {
-                        case DeviceAnswer::Outcome::NotConnected:
-                            interrupt(*t, u"device not connected"_s);
-                            schedule();
-                            return;
-                        case DeviceAnswer::Outcome::TimedOut:
-                            fail(*t, u"device-timeout"_s,
-                                 u"The device did not answer file.receive: %1"_s.arg(
-                                     answer.message));
-                            return;
-                        case DeviceAnswer::Outcome::Refused:
-                            fail(*t, answer.code.isEmpty() ? u"device-refused"_s : answer.code,
-                                 u"The device refused to receive '%1': %2"_s.arg(
-                                     t->spec.target.path, answer.message),
-                                 std::nullopt, false);
-                            return;
-                        case DeviceAnswer::Outcome::Done:
-                            break;
                         }
                         const QJsonValue next = answer.result.value("nextChunk"_L1);
                         const qint64 k = next.toInteger(-1);
-                        if (!next.isDouble() || k < 0 || k >= qint64(totalChunks(*t))) {
-                            fail(*t, u"bad-request"_s,
+                        if (!next.isDouble() || k < 0 || k >= qint64(totalChunks(t))) {
+                            fail(t, u"bad-request"_s,
                                  u"The device answered file.receive with nextChunk %1; it must "
                                  "be a whole number from 0 to %2 (the chunks it kept before "
                                  "the final one)."_s.arg(next.toVariant().toString().left(32))
-                                     .arg(totalChunks(*t) - 1));
+                                     .arg(totalChunks(t) - 1));
                             return;
                         }
-                        t->verified = quint32(k);
-                        t->requested = quint32(k);
-                        t->sent = quint32(k);
-                        t->runStartBytes = qMin<qint64>(k * t->chunkSize, t->size);
-                        progressed(*t);
+                        t.verified = quint32(k);
+                        t.requested = quint32(k);
+                        t.sent = quint32(k);
+                        t.runStartBytes = qMin<qint64>(k * t.chunkSize, t.size);
+                        progressed(t);
                         // A fresh sealer that has seen the chunks the device kept.
-                        auto pipe = t->pipe;
-                        const FileKey key = t->key;
-                        const QByteArray aad = t->idText.toLatin1();
-                        const int chunkSize = t->chunkSize;
+                        auto pipe = t.pipe;
+                        const FileKey key = t.key;
+                        const QByteArray aad = t.idText.toLatin1();
+                        const int chunkSize = t.chunkSize;
                         onFileThread([this, id, attempt, pipe, key, aad, chunkSize, k]() {
                             auto sealer = FileSealer::create(key, aad, chunkSize);
                             Status ready = sealer ? Status{} : Status{sealer.error()};
@@ -128,7 +149,7 @@ void TransferManager::startDownload(Transfer &t)
                                 },
                                 Qt::QueuedConnection);
                         });
-                        pump(*t);
+                        pump(t);
                     });
             },
             Qt::QueuedConnection);
@@ -218,66 +239,49 @@ void TransferManager::sendComplete(Transfer &t)
 {
     t.state = TransferState::Verifying;
     publish(t);
-    const QUuid id = t.id;
-    const int attempt = t.attempt;
-    m_edge.requestSession(
-        t.session,
-        {{Wire::Type, "file.complete"_L1},
-         {"transfer"_L1, t.idText},
-         {"size"_L1, t.size},
-         {"md5"_L1, QString::fromLatin1(t.md5)},
-         {"sha256"_L1, QString::fromLatin1(t.sha256)}},
-        m_edge.settings().invokeTimeoutSeconds * 1000, [this, id, attempt](DeviceAnswer answer) {
-            Transfer *t = lookup(id);
-            if (!t || t->attempt != attempt || t->state != TransferState::Verifying)
-                return;
-            switch (answer.outcome) {
-            case DeviceAnswer::Outcome::NotConnected:
-                interrupt(*t, u"device not connected"_s);
-                schedule();
-                return;
-            case DeviceAnswer::Outcome::TimedOut:
-                fail(*t, u"device-timeout"_s,
-                     u"The device did not answer file.complete: %1"_s.arg(answer.message));
-                return;
-            case DeviceAnswer::Outcome::Refused: {
-                std::optional<Check> check;
-                const QString m = answer.message;
-                if (m.contains(u"MD5"_s))
-                    check = Check::Md5;
-                else if (m.contains(u"SHA-256"_s))
-                    check = Check::Sha256;
-                else if (m.contains(u"ize"_s))
-                    check = Check::Size;
-                else if (m.contains(u"runcat"_s) || m.contains(u"chunk"_s))
-                    check = Check::Chunks;
-                fail(*t, answer.code.isEmpty() ? u"verification-failed"_s : answer.code,
-                     u"The device did not accept the file: %1"_s.arg(m), check, false);
-                return;
-            }
-            case DeviceAnswer::Outcome::Done:
-                break;
-            }
-            const QJsonObject r = answer.result;
-            if (r.value("size"_L1).toInteger(-1) != t->size ||
-                r.value("md5"_L1).toString() != QString::fromLatin1(t->md5) ||
-                r.value("sha256"_L1).toString() != QString::fromLatin1(t->sha256)) {
-                fail(*t, u"verification-failed"_s,
-                     u"The device accepted the file but reported size %1, MD5 %2, SHA-256 %3; "
-                     "the platform sent %4 bytes, MD5 %5, SHA-256 %6."_s.arg(
-                         QString::number(r.value("size"_L1).toInteger(-1)),
-                         r.value("md5"_L1).toString().left(64),
-                         r.value("sha256"_L1).toString().left(64), QString::number(t->size),
-                         QString::fromLatin1(t->md5), QString::fromLatin1(t->sha256)),
-                     std::nullopt, false);
-                return;
-            }
-            t->verified = totalChunks(*t);
-            t->bytes = t->size;
-            t->checkChunks = t->checkSize = t->checkMd5 = t->checkSha256 = u"ok"_s;
-            t->state = TransferState::Done;
-            ended(*t);
-        });
+    askDevice(t,
+              {{Wire::Type, "file.complete"_L1},
+               {"transfer"_L1, t.idText},
+               {"size"_L1, t.size},
+               {"md5"_L1, QString::fromLatin1(t.md5)},
+               {"sha256"_L1, QString::fromLatin1(t.sha256)}},
+              TransferState::Verifying, [this](Transfer &t, const DeviceAnswer &answer) {
+                  if (answer.outcome == DeviceAnswer::Outcome::Refused) {
+                      std::optional<Check> check;
+                      const QString m = answer.message;
+                      if (m.contains(u"MD5"_s))
+                          check = Check::Md5;
+                      else if (m.contains(u"SHA-256"_s))
+                          check = Check::Sha256;
+                      else if (m.contains(u"ize"_s))
+                          check = Check::Size;
+                      else if (m.contains(u"runcat"_s) || m.contains(u"chunk"_s))
+                          check = Check::Chunks;
+                      fail(t, answer.code.isEmpty() ? u"verification-failed"_s : answer.code,
+                           u"The device did not accept the file: %1"_s.arg(m), check, false);
+                      return;
+                  }
+                  const QJsonObject r = answer.result;
+                  if (r.value("size"_L1).toInteger(-1) != t.size ||
+                      r.value("md5"_L1).toString() != QString::fromLatin1(t.md5) ||
+                      r.value("sha256"_L1).toString() != QString::fromLatin1(t.sha256)) {
+                      fail(
+                          t, u"verification-failed"_s,
+                          u"The device accepted the file but reported size %1, MD5 %2, SHA-256 %3; "
+                          "the platform sent %4 bytes, MD5 %5, SHA-256 %6."_s.arg(
+                              QString::number(r.value("size"_L1).toInteger(-1)),
+                              r.value("md5"_L1).toString().left(64),
+                              r.value("sha256"_L1).toString().left(64), QString::number(t.size),
+                              QString::fromLatin1(t.md5), QString::fromLatin1(t.sha256)),
+                          std::nullopt, false);
+                      return;
+                  }
+                  t.verified = totalChunks(t);
+                  t.bytes = t.size;
+                  t.checkChunks = t.checkSize = t.checkMd5 = t.checkSha256 = u"ok"_s;
+                  t.state = TransferState::Done;
+                  ended(t);
+              });
 }
 
 // ---- Device -> repository ------------------------------------------------
@@ -285,7 +289,6 @@ void TransferManager::sendComplete(Transfer &t)
 void TransferManager::startUpload(Transfer &t)
 {
     const QUuid id = t.id;
-    const int attempt = t.attempt;
     const QJsonObject message{{Wire::Type, "file.send"_L1},
                               {Wire::Thing, t.spec.source.thing},
                               {"transfer"_L1, t.idText},
@@ -294,66 +297,48 @@ void TransferManager::startUpload(Transfer &t)
                               {"key"_L1, QString::fromLatin1(t.key.key.toBase64())},
                               {"noncePrefix"_L1, QString::fromLatin1(t.key.noncePrefix.toBase64())},
                               {"fromChunk"_L1, qint64(t.requested)}};
-    m_edge.requestSession(
-        t.session, message, m_edge.settings().invokeTimeoutSeconds * 1000,
-        [this, id, attempt](DeviceAnswer answer) {
-            Transfer *t = lookup(id);
-            if (!t || t->attempt != attempt || t->state != TransferState::Running)
+    askDevice(
+        t, message, TransferState::Running, [this, id](Transfer &t, const DeviceAnswer &answer) {
+            if (answer.outcome == DeviceAnswer::Outcome::Refused) {
+                deviceRefused(t, answer, u"send"_s);
                 return;
-            switch (answer.outcome) {
-            case DeviceAnswer::Outcome::NotConnected:
-                interrupt(*t, u"device not connected"_s);
-                schedule();
-                return;
-            case DeviceAnswer::Outcome::TimedOut:
-                fail(*t, u"device-timeout"_s,
-                     u"The device did not answer file.send: %1"_s.arg(answer.message));
-                return;
-            case DeviceAnswer::Outcome::Refused:
-                fail(*t, answer.code.isEmpty() ? u"device-refused"_s : answer.code,
-                     u"The device refused to send '%1': %2"_s.arg(t->spec.source.path,
-                                                                  answer.message),
-                     std::nullopt, false);
-                return;
-            case DeviceAnswer::Outcome::Done:
-                break;
             }
             const QJsonValue sizeValue = answer.result.value("size"_L1);
             const qint64 size = sizeValue.toInteger(-1);
             if (!sizeValue.isDouble() || size < 0) {
-                fail(*t, u"bad-request"_s,
+                fail(t, u"bad-request"_s,
                      u"The device answered file.send without a valid \"size\" (a whole number "
                      "of bytes)."_s);
                 return;
             }
-            if (t->size >= 0) {
-                if (size != t->size)
-                    fail(*t, u"conflict"_s,
+            if (t.size >= 0) {
+                if (size != t.size)
+                    fail(t, u"conflict"_s,
                          u"'%1' on the device changed since the transfer started: it had %2 "
-                         "bytes, now %3. Retry the transfer."_s.arg(t->spec.source.path)
-                             .arg(t->size)
+                         "bytes, now %3. Retry the transfer."_s.arg(t.spec.source.path)
+                             .arg(t.size)
                              .arg(size));
                 return; // resumed: the device sends from fromChunk on
             }
             if (size > settings().maxFileSizeBytes()) {
-                fail(*t, u"too-large"_s,
+                fail(t, u"too-large"_s,
                      TooLargePrefix +
                          u"'%1' has %2 bytes; repositories take files of at most %3 MiB "
-                         "([files] max_file_size_mb)."_s.arg(t->spec.source.path)
+                         "([files] max_file_size_mb)."_s.arg(t.spec.source.path)
                              .arg(size)
                              .arg(settings().maxFileSizeMb));
                 return;
             }
-            t->size = size;
-            publish(*t);
-            auto pipe = t->pipe;
+            t.size = size;
+            publish(t);
+            auto pipe = t.pipe;
             FileRepositories *repositories = &m_repositories;
-            const TransferSide target = t->spec.target;
-            const int chunkSize = t->chunkSize;
-            const QString staging = t->idText;
-            const auto overwrite = t->spec.overwrite ? FileRepositories::Overwrite::Yes
-                                                     : FileRepositories::Overwrite::No;
-            const FileKey key = t->key;
+            const TransferSide target = t.spec.target;
+            const int chunkSize = t.chunkSize;
+            const QString staging = t.idText;
+            const auto overwrite = t.spec.overwrite ? FileRepositories::Overwrite::Yes
+                                                    : FileRepositories::Overwrite::No;
+            const FileKey key = t.key;
             onFileThread(
                 [this, id, pipe, repositories, target, size, chunkSize, staging, overwrite, key]() {
                     auto writer = repositories->beginWrite(target.repositoryId, target.path, size,
@@ -382,7 +367,8 @@ void TransferManager::startUpload(Transfer &t)
                         this,
                         [this, id, ready]() {
                             if (Transfer *t = lookup(id))
-                                fail(*t, repositoryCode(ready.error()), ready.error().message);
+                                fail(*t, edgeErrorCode(ready.error(), EdgeCodes::Files),
+                                     ready.error().message);
                         },
                         Qt::QueuedConnection);
                 });
@@ -464,7 +450,8 @@ TransferManager::FrameOutcome TransferManager::chunkArrived(quint64 session, con
                                  status.error().message),
                              Check::Chunks);
                     else
-                        fail(*t, repositoryCode(status.error()), status.error().message);
+                        fail(*t, edgeErrorCode(status.error(), EdgeCodes::Files),
+                             status.error().message);
                 },
                 Qt::QueuedConnection);
             return;

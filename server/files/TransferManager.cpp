@@ -64,23 +64,17 @@ void TransferManager::onFileThread(std::function<void()> task)
     QMetaObject::invokeMethod(m_fileContext, std::move(task), Qt::QueuedConnection);
 }
 
+const QStringList &TransferManager::stateNames()
+{
+    static const QStringList names{u"queued"_s, u"running"_s, u"verifying"_s,
+                                   u"done"_s,   u"failed"_s,  u"cancelled"_s};
+    static_assert(int(TransferState::Cancelled) == 5, "one name for each TransferState, in order");
+    return names;
+}
+
 QString TransferManager::stateName(TransferState state)
 {
-    switch (state) {
-    case TransferState::Queued:
-        return u"queued"_s;
-    case TransferState::Running:
-        return u"running"_s;
-    case TransferState::Verifying:
-        return u"verifying"_s;
-    case TransferState::Done:
-        return u"done"_s;
-    case TransferState::Failed:
-        return u"failed"_s;
-    case TransferState::Cancelled:
-        return u"cancelled"_s;
-    }
-    return {};
+    return stateNames().at(int(state));
 }
 
 // ---- Resolving a request ---------------------------------------------------

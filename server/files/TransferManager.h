@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 #include <QUuid>
 
@@ -31,6 +32,7 @@ class QTimer;
 
 namespace Bulwark {
 
+struct DeviceAnswer;
 class EdgeEndpoint;
 class EntityStore;
 class EventHub;
@@ -137,6 +139,8 @@ public:
 
     [[nodiscard]] const FileSettings &settings() const;
     [[nodiscard]] static QString stateName(TransferState state);
+    // Every state's name, in the order of TransferState.
+    [[nodiscard]] static const QStringList &stateNames();
 
     static constexpr int Window = 8;                       // chunks sent, not acknowledged
     static constexpr qint64 WindowBytes = 4 * 1024 * 1024; // ... and at most these bytes
@@ -165,6 +169,14 @@ private:
     void startUpload(Transfer &transfer);   // device -> repository
     void pump(Transfer &transfer);          // download: keep the window full
     void sendComplete(Transfer &transfer);
+    // Sends message to the transfer's device; when the transfer is still at
+    // this attempt and in state, a lost device interrupts it, no answer in
+    // time fails it (device-timeout), and answered gets a refusal or a result.
+    void askDevice(Transfer &transfer, const QJsonObject &message, TransferState state,
+                   std::function<void(Transfer &, const DeviceAnswer &)> answered);
+    // Fails the transfer with the device's refusal to `what` ("send",
+    // "receive") its file; its code, or device-refused.
+    void deviceRefused(Transfer &transfer, const DeviceAnswer &answer, const QString &what);
     void chunkWritten(const QUuid &id, quint32 verified, qint64 bytes);
     void interrupt(Transfer &transfer, const QString &waiting);
     // Ends a transfer: failed (code, message; check marks the verification

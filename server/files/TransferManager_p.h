@@ -29,30 +29,6 @@ inline bool isFinal(TransferState state)
            state == TransferState::Cancelled;
 }
 
-// The edge error code for a repository's refusal.
-inline QString repositoryCode(const Error &error)
-{
-    if (error.message.startsWith(QuotaExceededPrefix))
-        return u"quota-exceeded"_s;
-    if (error.message.startsWith(TooLargePrefix))
-        return u"too-large"_s;
-    if (error.message.startsWith(ExistsPrefix))
-        return u"exists"_s;
-    switch (error.code) {
-    case ErrorCode::NotFound:
-        return u"not-found"_s;
-    case ErrorCode::Forbidden:
-        return u"forbidden"_s;
-    case ErrorCode::Conflict:
-        return u"conflict"_s;
-    case ErrorCode::BadRequest:
-    case ErrorCode::InvalidName:
-        return u"bad-request"_s;
-    default:
-        return u"unavailable"_s;
-    }
-}
-
 inline bool isLowerHex(const QString &text, int length)
 {
     if (text.size() != length)

@@ -5,8 +5,9 @@
 // close code, while a fleet of well-behaved devices (bound, pushing updates,
 // acknowledged, seen on /api/events) is served unharmed during and after.
 // And failures that must not tell an attacker anything: refused app keys
-// fail alike, and binding an unknown Thing answers byte for byte as binding
-// one the device may not see.
+// (unknown, deleted, disabled, expired) fail alike, and binding an unknown
+// Thing answers byte for byte as binding one the device may not see, or one
+// it sees but has no Read on.
 //
 // What QWebSocket will not send (invalid UTF-8, a frame header announcing
 // more than is sent, fragments) goes through a minimal RFC 6455 client over
@@ -33,9 +34,10 @@ namespace {
 constexpr int kMessagesPerSecond = 20;
 constexpr int kBurst = 40;
 constexpr qsizetype kMaximumMessage = 1024 * 1024;
-// The server's fixed authentication deadline (15 s, not configurable), plus
-// room; bounds the wait for the unauthenticated connection's close.
-constexpr int kAuthTimeoutWaitMs = 40000;
+// The configured authentication deadline ([edge] auth_timeout_seconds, 15 s
+// by default), and a bound far above it for the wait for the close.
+constexpr int kAuthTimeoutSeconds = 4;
+constexpr int kAuthTimeoutWaitMs = 30000;
 // Bounds the wait for the close of a session flooding for 10 s.
 constexpr int kFloodWaitMs = 25000;
 
@@ -70,7 +72,7 @@ private slots:
     void binaryFrameBeforeAuthIsClosed();
     void floodIsLimitedThenClosed();
     void refusedAppKeysFailAlike();
-    void bindFailuresDoNotTellUnknownFromInvisible();
+    void bindFailuresAreAlike();
     // Last: it waits out the 15 s deadline of a connection opened at the start.
     void noAuthInTimeIsClosed();
 
@@ -125,10 +127,11 @@ void TestEdgeAbuse::initTestCase()
     m_server = std::make_unique<HeadlessServer>();
     QVERIFY(m_server->writeConfig(
         "[edge]\nmessages_per_second=" + QByteArray::number(kMessagesPerSecond) +
-        "\nburst=" + QByteArray::number(kBurst) + "\n"));
+        "\nburst=" + QByteArray::number(kBurst) +
+        "\nauth_timeout_seconds=" + QByteArray::number(kAuthTimeoutSeconds) + "\n"));
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
-    // Opened first, so that the 15 s authentication deadline runs out while
-    // the other tests run.
+    // Opened first, so that the authentication deadline runs out while the
+    // other tests run.
     m_silent = std::make_unique<RawWebSocket>(*m_server);
     QVERIFY2(m_silent->open(), qPrintable(m_silent->errorString()));
 
@@ -500,8 +503,9 @@ void TestEdgeAbuse::refusedAppKeysFailAlike()
     unknown[unknown.size() - 5] = unknown.at(unknown.size() - 5) == u'A' ? u'B' : u'A';
     QCOMPARE(refusal(unknown), notValid);
     QCOMPARE(refusal(deleted), notValid);
-    // The holder of a real key may learn its state: it names the key.
-    QCOMPARE(refusal(disabled), expected(u"The application key 'switched-off' is disabled."_s));
+    // A disabled or expired key too: the reason is only in the server's log
+    // and the audit record.
+    QCOMPARE(refusal(disabled), notValid);
 
     SignalWaiter untilExpired(kTimeoutMs);
     QTimer poll;
@@ -510,12 +514,7 @@ void TestEdgeAbuse::refusedAppKeysFailAlike()
     QVERIFY(untilExpired.waitFor([this] {
         return m_server->get(u"/api/ApplicationKeys/short-lived"_s).json()["expired"_L1].toBool();
     }));
-    const QDateTime expires = QDateTime::fromString(
-        m_server->get(u"/api/ApplicationKeys/short-lived"_s).json()["expires"_L1].toString(),
-        Qt::ISODateWithMs);
-    QVERIFY(expires.isValid());
-    QCOMPARE(refusal(expiring), expected(u"The application key 'short-lived' expired at %1."_s.arg(
-                                    expires.toUTC().toString(Qt::ISODate))));
+    QCOMPARE(refusal(expiring), notValid);
 
     // A wrong password and an unknown user: byte-identical.
     const auto passwordRefusal = [this](const QString &name,
@@ -537,7 +536,7 @@ void TestEdgeAbuse::refusedAppKeysFailAlike()
     serve(++m_round);
 }
 
-void TestEdgeAbuse::bindFailuresDoNotTellUnknownFromInvisible()
+void TestEdgeAbuse::bindFailuresAreAlike()
 {
     // field-gw signs in with its key (it has no rule on any Thing).
     RawWebSocket raw(*m_server);
@@ -580,12 +579,8 @@ void TestEdgeAbuse::bindFailuresDoNotTellUnknownFromInvisible()
     // And a name that never existed answers the same but for the name.
     QCOMPARE(bind(u"Zq9Hidden1"_s), QByteArray(missing).replace("Hidden1", "Zq9Hidden1"));
 
-    // Visible without Read: forbidden, naming the permission (seeing it, the
-    // device already knows it exists).
-    const QJsonObject forbidden = QJsonDocument::fromJson(bind(u"Visible1"_s)).object();
-    QCOMPARE(forbidden["result"_L1]["things"_L1][0]["error"_L1].toObject(),
-             (QJsonObject{{"code"_L1, "forbidden"_L1},
-                          {"message"_L1, "You may not read Thing 'Visible1' (Read)."_L1}}));
+    // Visible, but the key's user has no Read on it: the same again.
+    QCOMPARE(bind(u"Visible1"_s), QByteArray(missing).replace("Hidden1", "Visible1"));
     // Nothing was bound by any of it.
     const Answer connection = m_server->get(u"/api/Things/Visible1/Connection"_s);
     QCOMPARE(connection.json(), (QJsonObject{{"connected"_L1, false}}));

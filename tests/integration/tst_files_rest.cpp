@@ -17,6 +17,8 @@
 #include <QUrl>
 #include <QWebSocket>
 
+#include <algorithm>
+
 using namespace BulwarkTest;
 
 namespace {
@@ -155,6 +157,45 @@ private Q_SLOTS:
     {
         const Answer t = m_server.get(u"/api/ThingTemplates/FileRepository"_s);
         QVERIFY2(t.status == 200, qPrintable(describe(t)));
+    }
+
+    // FileRepository is what makes a Thing a repository: it can be neither
+    // deleted nor renamed, but members may be added to it.
+    void builtInTemplateStays()
+    {
+        const QString path = u"/api/ThingTemplates/FileRepository"_s;
+        const QString refusal = u"FileRepository is built in: file repositories are Things made "
+                                "from it; it cannot be deleted or renamed."_s;
+        const Answer removed = m_server.remove(path);
+        QCOMPARE(removed.status, 409);
+        QCOMPARE(removed.errorCode(), u"conflict"_s);
+        QCOMPARE(removed.errorMessage(), refusal);
+
+        QJsonObject renamed = m_server.get(path).json();
+        renamed.insert(u"name"_s, u"FileStore"_s);
+        const Answer rename = m_server.put(path, renamed);
+        QCOMPARE(rename.status, 409);
+        QCOMPARE(rename.errorCode(), u"conflict"_s);
+        QCOMPARE(rename.errorMessage(), refusal);
+        QCOMPARE(m_server.get(u"/api/ThingTemplates/FileStore"_s).status, 404);
+
+        const QJsonObject original = m_server.get(path).json();
+        QJsonObject extended = original;
+        QJsonArray properties = extended.value(u"properties"_s).toArray();
+        properties.append(QJsonObject{{u"name"_s, u"Retention"_s}, {u"baseType"_s, u"NUMBER"_s}});
+        extended.insert(u"properties"_s, properties);
+        const Answer added = m_server.put(path, extended);
+        QVERIFY2(added.status == 200, qPrintable(describe(added)));
+        const QJsonArray saved = m_server.get(path).json().value(u"properties"_s).toArray();
+        QVERIFY(std::any_of(saved.cbegin(), saved.cend(), [](const QJsonValue &p) {
+            return p.toObject().value(u"name"_s) == u"Retention"_s;
+        }));
+        // Still a template, still making repositories.
+        QCOMPARE(m_server.get(path).status, 200);
+        const Answer list = m_server.get(files(u"Repo"_s, {}, {}));
+        QVERIFY2(list.status == 200, qPrintable(describe(list)));
+        const Answer restored = m_server.put(path, original);
+        QVERIFY2(restored.status == 200, qPrintable(describe(restored)));
     }
 
     void roundTrip_data()
