@@ -44,31 +44,10 @@ int httpStatus(ErrorCode code)
     }
 }
 
-LocalReply errorReply(int status, const QString &code, const QString &message)
-{
-    return {status, {{"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, message}}}}};
-}
-
 LocalReply errorReply(const Error &error)
 {
-    return errorReply(httpStatus(error.code), errorCodeName(error.code), error.message);
-}
-
-QString stateName(EdgeClient::State state)
-{
-    switch (state) {
-    case EdgeClient::State::Disconnected:
-        return u"disconnected"_s;
-    case EdgeClient::State::Connecting:
-        return u"connecting"_s;
-    case EdgeClient::State::Authenticating:
-        return u"authenticating"_s;
-    case EdgeClient::State::Connected:
-        return u"connected"_s;
-    case EdgeClient::State::Backoff:
-        return u"waiting to reconnect"_s;
-    }
-    return u"unknown"_s;
+    return BulwarkEdge::Agent::errorReply(httpStatus(error.code), errorCodeName(error.code),
+                                          error.message);
 }
 
 std::optional<Quality> qualityFrom(const QString &text)
@@ -96,6 +75,18 @@ ErrorCode refusalCode(const QString &name)
     default:
         return code;
     }
+}
+
+// What a local program answered, given back to the platform: the result's
+// resultKey ("value" of a write, "output" of a service call), or its refusal.
+LocalHttp::AnswerFunction answerTo(const Reply &reply, QLatin1StringView resultKey)
+{
+    return [reply, resultKey](const RequestAnswer &answer) {
+        if (!answer.ok)
+            return reply.fail(refusalCode(answer.errorCode), answer.errorMessage);
+        const QJsonValue result = answer.result.value(resultKey);
+        reply.succeed(result.isUndefined() ? QJsonValue() : result);
+    };
 }
 
 } // namespace
@@ -141,7 +132,9 @@ Agent::~Agent()
 {
     m_stopping = true;
     m_retry.stop();
-    failInFlight(tr("The bulwark-edge agent is stopping."));
+    answerPuts([](const QString &) {
+        return errorReply(503, u"unavailable"_s, tr("The bulwark-edge agent is stopping."));
+    });
     m_client.disconnectFromServer();
 }
 
@@ -173,7 +166,15 @@ void Agent::connectSignals()
             m_lastError.clear();
             return;
         }
-        requeuePending();
+        // The SDK keeps the values of unanswered PUTs and sends them again.
+        answerPuts([](const QString &thing) -> LocalReply {
+            return {202,
+                    {{"queued"_L1, true},
+                     {"message"_L1, tr("The connection to the platform dropped before it "
+                                       "answered: the value is queued and sent again when "
+                                       "Thing '%1' is bound again.")
+                                        .arg(thing)}}};
+        });
         if (state == EdgeClient::State::Disconnected && !m_stopping && !m_lastError.isEmpty())
             scheduleRetry();
     });
@@ -195,15 +196,10 @@ void Agent::connectSignals()
                 qCWarning(lcAgent).noquote()
                     << "Thing" << thing << "is not bound:" << error.message;
             });
-    connect(&m_client, &EdgeClient::updateAcknowledged, this,
-            [this](const QString &thing, int accepted, int stale) {
-                finishInFlight(thing, {200, {{"accepted"_L1, accepted}, {"stale"_L1, stale}}});
-            });
     connect(&m_client, &EdgeClient::updateRejected, this,
-            [this](const QString &thing, const Error &error) {
+            [](const QString &thing, const Error &error) {
                 qCWarning(lcAgent).noquote()
                     << "The platform refused a value of" << thing + u": "_s + error.message;
-                finishInFlight(thing, errorReply(error));
             });
     connect(&m_client, &EdgeClient::valuesDropped, this, [](int count) {
         qCWarning(lcAgent) << count << "queued values were dropped: the offline queue is full";
@@ -228,13 +224,7 @@ void Agent::installHandlers(const QString &thing)
                           {"property"_L1, request.property},
                           {"value"_L1, request.value}};
         m_http.enqueue(request.thing, local, m_config.writeTimeoutSeconds,
-                       [reply](const RequestAnswer &answer) {
-                           if (!answer.ok)
-                               return reply.fail(refusalCode(answer.errorCode),
-                                                 answer.errorMessage);
-                           const QJsonValue value = answer.result.value("value"_L1);
-                           reply.succeed(value.isUndefined() ? QJsonValue() : value);
-                       });
+                       answerTo(reply, "value"_L1));
     });
     m_client.setServiceHandler(
         thing, {}, [this](const ServiceRequest &request, const Reply &reply) {
@@ -242,13 +232,7 @@ void Agent::installHandlers(const QString &thing)
                               {"service"_L1, request.service},
                               {"parameters"_L1, request.parameters}};
             m_http.enqueue(request.thing, local, m_config.invokeTimeoutSeconds,
-                           [reply](const RequestAnswer &answer) {
-                               if (!answer.ok)
-                                   return reply.fail(refusalCode(answer.errorCode),
-                                                     answer.errorMessage);
-                               const QJsonValue output = answer.result.value("output"_L1);
-                               reply.succeed(output.isUndefined() ? QJsonValue() : output);
-                           });
+                           answerTo(reply, "output"_L1));
         });
 }
 
@@ -288,64 +272,26 @@ void Agent::setProperty(const QString &thing, const QString &property, const QJs
                                         "and sent when Thing '%2' is bound again.")
                                          .arg(stateName(m_client.state()), thing)}}});
     }
-    m_puts[thing].push_back({update, std::move(done)});
-    if (!m_inFlight.value(thing))
-        sendNext(thing);
+    // Each PUT gets the platform's answer to its own value.
+    const quint64 put = m_nextPut++;
+    m_puts.emplace(put, PendingPut{thing, std::move(done)});
+    m_client.updateProperties(
+        thing, {update}, [this, put](const UpdateResult &result, const Error *error) {
+            const auto it = m_puts.find(put);
+            if (it == m_puts.end())
+                return; // already answered: the connection dropped first
+            const Done answer = std::move(it->second.done);
+            m_puts.erase(it);
+            if (error)
+                return answer(errorReply(*error));
+            answer({200, {{"accepted"_L1, result.accepted}, {"stale"_L1, result.stale}}});
+        });
 }
 
-void Agent::sendNext(const QString &thing)
+void Agent::answerPuts(const std::function<LocalReply(const QString &thing)> &reply)
 {
-    auto &queue = m_puts[thing];
-    if (queue.empty())
-        return;
-    m_inFlight.insert(thing, true);
-    m_client.updateProperties(thing, {queue.front().value});
-}
-
-void Agent::finishInFlight(const QString &thing, const LocalReply &reply)
-{
-    if (!m_inFlight.value(thing))
-        return; // the answer to values queued while offline
-    m_inFlight.insert(thing, false);
-    auto &queue = m_puts[thing];
-    if (!queue.empty()) {
-        const Done done = std::move(queue.front().done);
-        queue.pop_front();
-        done(reply);
-    }
-    sendNext(thing);
-}
-
-void Agent::requeuePending()
-{
-    // The SDK keeps an update in flight when the connection drops and sends
-    // it again; those not yet handed to it go to its offline queue too.
-    auto puts = std::exchange(m_puts, {});
-    const auto inFlight = std::exchange(m_inFlight, {});
-    for (auto it = puts.begin(); it != puts.end(); ++it) {
-        bool first = true;
-        for (PendingPut &put : it.value()) {
-            if (!(first && inFlight.value(it.key())))
-                m_client.updateProperties(it.key(), {put.value});
-            first = false;
-            put.done({202,
-                      {{"queued"_L1, true},
-                       {"message"_L1, tr("The connection to the platform dropped before it "
-                                         "answered: the value is queued and sent again when "
-                                         "Thing '%1' is bound again.")
-                                          .arg(it.key())}}});
-        }
-    }
-}
-
-void Agent::failInFlight(const QString &reason)
-{
-    auto puts = std::exchange(m_puts, {});
-    m_inFlight.clear();
-    for (auto it = puts.begin(); it != puts.end(); ++it) {
-        for (PendingPut &put : it.value())
-            put.done(errorReply(503, u"unavailable"_s, reason));
-    }
+    for (auto &[number, put] : std::exchange(m_puts, {}))
+        put.done(reply(put.thing));
 }
 
 void Agent::fireEvent(const QString &thing, const QString &event, const QJsonObject &data,

@@ -13,7 +13,7 @@
 #include <QObject>
 #include <QTimer>
 
-#include <deque>
+#include <map>
 
 namespace BulwarkEdge::Agent {
 
@@ -39,29 +39,24 @@ public:
     [[nodiscard]] QJsonObject status() const override;
 
 private:
-    // A PUT waiting for the platform's answer, or for its turn.
-    struct PendingPut
-    {
-        PropertyValue value;
-        Done done;
-    };
-
     void connectSignals();
     void installHandlers(const QString &thing);
-    void sendNext(const QString &thing);
-    void finishInFlight(const QString &thing, const LocalReply &reply);
-    void requeuePending();
-    void failInFlight(const QString &reason);
+    // Answers every PUT still waiting for the platform.
+    void answerPuts(const std::function<LocalReply(const QString &thing)> &reply);
     void scheduleRetry();
 
     AgentConfig m_config;
     EdgeClient m_client;
     LocalHttp m_http;
     QTimer m_retry;
-    // Per Thing: at most one update in flight while connected, so that the
-    // platform's answer to it is the answer to that PUT.
-    QHash<QString, std::deque<PendingPut>> m_puts;
-    QHash<QString, bool> m_inFlight;
+    // A PUT waiting for the platform's answer to its value.
+    struct PendingPut
+    {
+        QString thing;
+        Done done;
+    };
+    std::map<quint64, PendingPut> m_puts; // by number, oldest first
+    quint64 m_nextPut = 1;
     QHash<QString, QString> m_bindErrors;
     QString m_lastError; // why the last connection attempt failed
     bool m_stopping = false;

@@ -31,11 +31,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("LocalHttp", text);
 }
 
-LocalReply errorReply(int status, const QString &code, const QString &message)
-{
-    return {status, {{"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, message}}}}};
-}
-
 void write(QHttpServerResponder &responder, const LocalReply &reply)
 {
     const QByteArray body = reply.body.isEmpty()
@@ -47,6 +42,17 @@ void write(QHttpServerResponder &responder, const LocalReply &reply)
     responder.writeHeader("Content-Length", QByteArray::number(body.size()));
     responder.writeHeader("Cache-Control", "no-store");
     responder.writeBody(body);
+}
+
+// Answers the local program once the backend has, if it is still connected.
+LocalBackend::Done answerWhenDone(Responder responder)
+{
+    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> socket = shared->socket();
+    return [shared, socket](const LocalReply &reply) {
+        if (socket)
+            write(*shared, reply);
+    };
 }
 
 QByteArray header(Request request, const QByteArray &name)
@@ -159,7 +165,13 @@ QString LocalHttp::listen(const QHostAddress &address, quint16 port)
     return {};
 }
 
-std::optional<LocalReply> LocalHttp::refusal(Request request) const
+LocalReply errorReply(int status, const QString &code, const QString &message)
+{
+    return {status, {{"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, message}}}}};
+}
+
+std::optional<LocalReply> LocalHttp::refusal(Request request,
+                                             QHttpServerRequest::Method allowed) const
 {
     // A browser adds Origin to cross-origin writes; local programs do not.
     if (!header(request, "Origin").isEmpty())
@@ -172,62 +184,59 @@ std::optional<LocalReply> LocalHttp::refusal(Request request) const
                           tr("The Host header must name this machine (localhost, 127.0.0.1 or "
                              "[::1]), not \"%1\".")
                               .arg(QString::fromLatin1(host.left(256))));
+    if (request.method() != allowed) {
+        const char *name = allowed == QHttpServerRequest::Method::Get   ? "GET"
+                           : allowed == QHttpServerRequest::Method::Put ? "PUT"
+                                                                        : "POST";
+        return errorReply(405, u"method-not-allowed"_s,
+                          tr("Use %1 here.").arg(QString::fromLatin1(name)));
+    }
     return std::nullopt;
+}
+
+std::optional<LocalReply> LocalHttp::unknownThing(const QString &thing) const
+{
+    if (m_backend.hasThing(thing))
+        return std::nullopt;
+    return errorReply(404, u"not-found"_s,
+                      tr("Thing '%1' is not in the agent's configuration.").arg(thing));
 }
 
 void LocalHttp::registerRoutes()
 {
     using Method = QHttpServerRequest::Method;
-    const auto methodNotAllowed = [](Responder responder, const char *allowed) {
-        LocalReply reply = errorReply(405, u"method-not-allowed"_s,
-                                      tr("Use %1 here.").arg(QString::fromLatin1(allowed)));
-        write(responder, reply);
-    };
-    m_http.route(u"/status"_s, [this, methodNotAllowed](Request request, Responder responder) {
-        if (auto refused = refusal(request))
+    m_http.route(u"/status"_s, [this](Request request, Responder responder) {
+        if (auto refused = refusal(request, Method::Get))
             return write(responder, *refused);
-        if (request.method() != Method::Get)
-            return methodNotAllowed(std::move(responder), "GET");
         QJsonObject status = m_backend.status();
         status.insert("pendingRequests"_L1, pendingCount());
         write(responder, {200, status});
     });
     m_http.route(u"/things/<arg>/properties/<arg>"_s,
-                 [this, methodNotAllowed](const QString &thing, const QString &property,
-                                          Request request, Responder responder) {
-                     if (auto refused = refusal(request))
+                 [this](const QString &thing, const QString &property, Request request,
+                        Responder responder) {
+                     if (auto refused = refusal(request, Method::Put))
                          return write(responder, *refused);
-                     if (request.method() != Method::Put)
-                         return methodNotAllowed(std::move(responder), "PUT");
                      handleProperty(thing, property, request, std::move(responder));
                  });
-    m_http.route(u"/things/<arg>/events/<arg>"_s,
-                 [this, methodNotAllowed](const QString &thing, const QString &event,
-                                          Request request, Responder responder) {
-                     if (auto refused = refusal(request))
+    m_http.route(u"/things/<arg>/events/<arg>"_s, [this](const QString &thing, const QString &event,
+                                                         Request request, Responder responder) {
+        if (auto refused = refusal(request, Method::Post))
+            return write(responder, *refused);
+        handleEvent(thing, event, request, std::move(responder));
+    });
+    m_http.route(u"/things/<arg>/requests"_s,
+                 [this](const QString &thing, Request request, Responder responder) {
+                     if (auto refused = refusal(request, Method::Get))
                          return write(responder, *refused);
-                     if (request.method() != Method::Post)
-                         return methodNotAllowed(std::move(responder), "POST");
-                     handleEvent(thing, event, request, std::move(responder));
+                     handlePoll(thing, request, std::move(responder));
                  });
-    m_http.route(
-        u"/things/<arg>/requests"_s,
-        [this, methodNotAllowed](const QString &thing, Request request, Responder responder) {
-            if (auto refused = refusal(request))
-                return write(responder, *refused);
-            if (request.method() != Method::Get)
-                return methodNotAllowed(std::move(responder), "GET");
-            handlePoll(thing, request, std::move(responder));
-        });
-    m_http.route(u"/things/<arg>/requests/<arg>"_s,
-                 [this, methodNotAllowed](const QString &thing, const QString &id, Request request,
-                                          Responder responder) {
-                     if (auto refused = refusal(request))
-                         return write(responder, *refused);
-                     if (request.method() != Method::Post)
-                         return methodNotAllowed(std::move(responder), "POST");
-                     handleAnswer(thing, id, request, std::move(responder));
-                 });
+    m_http.route(u"/things/<arg>/requests/<arg>"_s, [this](const QString &thing, const QString &id,
+                                                           Request request, Responder responder) {
+        if (auto refused = refusal(request, Method::Post))
+            return write(responder, *refused);
+        handleAnswer(thing, id, request, std::move(responder));
+    });
     m_http.setMissingHandler([](Request request, Responder responder) {
         write(responder,
               errorReply(404, u"not-found"_s,
@@ -242,10 +251,8 @@ void LocalHttp::registerRoutes()
 void LocalHttp::handleProperty(const QString &thing, const QString &property, Request request,
                                Responder responder)
 {
-    if (!m_backend.hasThing(thing))
-        return write(responder,
-                     errorReply(404, u"not-found"_s,
-                                tr("Thing '%1' is not in the agent's configuration.").arg(thing)));
+    if (auto refused = unknownThing(thing))
+        return write(responder, *refused);
     LocalReply error;
     const auto body = jsonObject(request, false, error);
     if (!body)
@@ -262,40 +269,26 @@ void LocalHttp::handleProperty(const QString &thing, const QString &property, Re
                      errorReply(400, u"bad-request"_s,
                                 tr("\"time\" (ISO 8601 with a zone) and \"quality\" (good, "
                                    "uncertain or bad) must be strings.")));
-    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QPointer<QTcpSocket> socket = shared->socket();
     m_backend.setProperty(thing, property, body->value("value"_L1), time.toString(),
-                          quality.toString(), [shared, socket](const LocalReply &reply) {
-                              if (socket)
-                                  write(*shared, reply);
-                          });
+                          quality.toString(), answerWhenDone(std::move(responder)));
 }
 
 void LocalHttp::handleEvent(const QString &thing, const QString &event, Request request,
                             Responder responder)
 {
-    if (!m_backend.hasThing(thing))
-        return write(responder,
-                     errorReply(404, u"not-found"_s,
-                                tr("Thing '%1' is not in the agent's configuration.").arg(thing)));
+    if (auto refused = unknownThing(thing))
+        return write(responder, *refused);
     LocalReply error;
     const auto data = jsonObject(request, true, error);
     if (!data)
         return write(responder, error);
-    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QPointer<QTcpSocket> socket = shared->socket();
-    m_backend.fireEvent(thing, event, *data, [shared, socket](const LocalReply &reply) {
-        if (socket)
-            write(*shared, reply);
-    });
+    m_backend.fireEvent(thing, event, *data, answerWhenDone(std::move(responder)));
 }
 
 void LocalHttp::handlePoll(const QString &thing, Request request, Responder responder)
 {
-    if (!m_backend.hasThing(thing))
-        return write(responder,
-                     errorReply(404, u"not-found"_s,
-                                tr("Thing '%1' is not in the agent's configuration.").arg(thing)));
+    if (auto refused = unknownThing(thing))
+        return write(responder, *refused);
     int wait = 0;
     const QUrlQuery query = request.query();
     if (query.hasQueryItem(u"wait"_s)) {

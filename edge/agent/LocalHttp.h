@@ -34,6 +34,9 @@ struct LocalReply
     QJsonObject body;
 };
 
+// {"error": {"code": code, "message": message}} with this HTTP status.
+[[nodiscard]] LocalReply errorReply(int status, const QString &code, const QString &message);
+
 // What the local interface asks of the platform connection.
 class LocalBackend
 {
@@ -85,7 +88,11 @@ private:
     struct Waiter;
 
     void registerRoutes();
-    [[nodiscard]] std::optional<LocalReply> refusal(const QHttpServerRequest &request) const;
+    // Why a request is refused: from a web page, for another host, or with
+    // another method than allowed.
+    [[nodiscard]] std::optional<LocalReply> refusal(const QHttpServerRequest &request,
+                                                    QHttpServerRequest::Method allowed) const;
+    [[nodiscard]] std::optional<LocalReply> unknownThing(const QString &thing) const;
     void handleProperty(const QString &thing, const QString &property,
                         const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void handleEvent(const QString &thing, const QString &event, const QHttpServerRequest &request,

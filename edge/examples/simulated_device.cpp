@@ -47,23 +47,6 @@ void say(const QString &line)
     std::fflush(stdout);
 }
 
-QString stateName(EdgeClient::State state)
-{
-    switch (state) {
-    case EdgeClient::State::Disconnected:
-        return u"disconnected"_s;
-    case EdgeClient::State::Connecting:
-        return u"connecting"_s;
-    case EdgeClient::State::Authenticating:
-        return u"signing in"_s;
-    case EdgeClient::State::Connected:
-        return u"connected"_s;
-    case EdgeClient::State::Backoff:
-        return u"waiting to reconnect"_s;
-    }
-    return u"unknown state"_s;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])

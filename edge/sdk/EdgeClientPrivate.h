@@ -28,6 +28,9 @@ namespace BulwarkEdge {
 
 Q_DECLARE_LOGGING_CATEGORY(lcEdgeSdk)
 
+// ISO 8601 in UTC with milliseconds, as the protocol's times are written.
+[[nodiscard]] QString isoTime(const QDateTime &time);
+
 struct Reply::State
 {
     enum class Kind
@@ -43,6 +46,20 @@ struct Reply::State
     QString name; // property or service
     QJsonValue requested;
     std::atomic_bool answered{false};
+};
+
+// One setPropertyValue() or updateProperties() call with a completion: its
+// values travel in update messages of their own, and done is called once,
+// when they are all acknowledged or at the first refusal or drop.
+struct UpdateCall
+{
+    UpdateCompletion done;
+    qsizetype unanswered = 0; // values not yet acknowledged
+    UpdateResult result;
+    bool finished = false;
+
+    void acknowledge(qsizetype values, int accepted, int stale);
+    void refuse(const Error &error);
 };
 
 // One transfer this device takes part in (Files.cpp).
@@ -98,10 +115,17 @@ public:
     {
         QString thing;
         PropertyValue value;
+        std::shared_ptr<UpdateCall> call; // null: no completion
+    };
+    struct InFlightUpdate
+    {
+        QString thing;
+        QList<PropertyValue> values;
+        std::shared_ptr<UpdateCall> call;
     };
     using ReplyHandler = std::function<void(const QJsonObject &reply)>;
 
-    // ---- connection (EdgeClient.cpp)
+    // ---- connection (Connection.cpp)
     [[nodiscard]] std::optional<Error> loadConfiguration();
     void openSocket();
     void onConnected();
@@ -130,17 +154,25 @@ public:
     [[nodiscard]] bool isConnected() const { return state == State::Connected; }
     [[nodiscard]] static Error errorOf(const QJsonObject &reply);
 
-    // ---- properties, events, requests (EdgeClient.cpp)
+    // ---- properties and updates (Properties.cpp)
     PropertyState &property(const QString &thing, const QString &name);
     void offer(const QString &thing, const QString &name, const QJsonValue &value,
-               const QDateTime &time, Quality quality);
-    void enqueue(const QString &thing, const PropertyValue &value);
+               const QDateTime &time, Quality quality,
+               const UpdateCompletion &done = UpdateCompletion());
+    void enqueue(QueuedValue entry);
+    void requeue(const InFlightUpdate &update); // to the front, in order
+    void dropped(const QueuedValue &entry, const QString &why);
     void trimQueue();
     void scheduleFlush();
     void flush();
+    void sendUpdate(const QString &thing, const QList<PropertyValue> &values,
+                    const std::shared_ptr<UpdateCall> &call);
+    void onUpdateReply(qint64 id, const QJsonObject &reply);
     void startScanning();
     void stopScanning();
     void scan(const QString &thing, const QString &name);
+
+    // ---- platform requests (Requests.cpp)
     void onPlatformRequest(const QJsonObject &message);
     static void answerLater(const std::shared_ptr<Reply::State> &reply, bool ok,
                             const QJsonValue &value, ErrorCode code, const QString &message);
@@ -204,7 +236,7 @@ public:
 
     std::map<QString, ThingState> things;
     std::deque<QueuedValue> queue;
-    QHash<qint64, std::pair<QString, QList<PropertyValue>>> inFlight; // update id -> values
+    QHash<qint64, InFlightUpdate> inFlight; // by the update message's id
 
     std::map<QUuid, std::unique_ptr<Transfer>> transfers;
 };

@@ -35,11 +35,6 @@ constexpr int kFrameHeaderSize = 21;
 constexpr int kMaximumListing = 2000; // keeps the answer well under the 1 MiB message limit
 const QString kStagingSuffix = u".bulwark-part"_s;
 
-QString isoTime(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
-
 quint32 chunkCountOf(qint64 size, int chunkSize)
 {
     return size <= 0 ? 1 : quint32((size + chunkSize - 1) / chunkSize);
@@ -67,16 +62,26 @@ void syncDirectory(const QString &directory)
 
 struct TransferRequest
 {
+    const EdgeClientPrivate::ThingState *thing = nullptr;
+    QString thingName;
+    QString path; // as the platform gave it
     QUuid id;
     QByteArray idText;
     int chunkSize = 0;
     Bulwark::FileKey key;
 };
 
-// The fields file.receive and file.send share; error for a person otherwise.
-std::variant<TransferRequest, Error> transferRequest(const QJsonObject &message)
+// The fields file.receive and file.send share, for a Thing bound with
+// directories; error for a person otherwise.
+std::variant<TransferRequest, Error> transferRequest(const EdgeClientPrivate &client,
+                                                     const QJsonObject &message)
 {
     TransferRequest request;
+    request.thingName = message.value("thing"_L1).toString();
+    Error error;
+    request.thing = client.filesThing(request.thingName, &error);
+    if (!request.thing)
+        return error;
     const QString idText = message.value("transfer"_L1).toString().toLower();
     request.id = QUuid::fromString(idText);
     if (request.id.isNull() || idText.size() != 36)
@@ -93,7 +98,32 @@ std::variant<TransferRequest, Error> transferRequest(const QJsonObject &message)
     if (!key)
         return Error{ErrorCode::BadRequest, key.error().message};
     request.key = key.value();
+    request.path = message.value("path"_L1).toString();
     return request;
+}
+
+// file.receive and file.send: the shared fields, or nothing when the error
+// was answered.
+std::optional<TransferRequest> acceptTransfer(EdgeClientPrivate &client, const QJsonValue &id,
+                                              const QJsonObject &message)
+{
+    auto parsed = transferRequest(client, message);
+    if (const auto *failure = std::get_if<Error>(&parsed)) {
+        client.sendError(id, failure->code, failure->message);
+        return std::nullopt;
+    }
+    return std::get<TransferRequest>(std::move(parsed));
+}
+
+// A new transfer with the request's id, replacing an earlier attempt.
+std::unique_ptr<Transfer> startTransfer(std::map<QUuid, std::unique_ptr<Transfer>> &transfers,
+                                        const TransferRequest &request)
+{
+    transfers.erase(request.id);
+    auto transfer = std::make_unique<Transfer>();
+    transfer->idText = request.idText;
+    transfer->chunkSize = request.chunkSize;
+    return transfer;
 }
 
 } // namespace
@@ -217,23 +247,19 @@ void EdgeClientPrivate::onFileDelete(const QJsonValue &id, const QJsonObject &me
 
 void EdgeClientPrivate::onFileReceive(const QJsonValue &id, const QJsonObject &message)
 {
-    Error error;
-    const QString thingName = message.value("thing"_L1).toString();
-    const ThingState *thing = filesThing(thingName, &error);
-    if (!thing)
-        return sendError(id, error.code, error.message);
-    const auto parsed = transferRequest(message);
-    if (const auto *failure = std::get_if<Error>(&parsed))
-        return sendError(id, failure->code, failure->message);
-    const TransferRequest &request = std::get<TransferRequest>(parsed);
-    const QString path = message.value("path"_L1).toString();
+    const auto accepted = acceptTransfer(*this, id, message);
+    if (!accepted)
+        return;
+    const TransferRequest &request = *accepted;
+    const QString &path = request.path;
     const double sizeValue = message.value("size"_L1).toDouble(-1);
     if (!(sizeValue >= 0) || sizeValue > 9.0e15)
         return sendError(id, ErrorCode::BadRequest, u"'size' must be a number of bytes."_s);
     const qint64 size = qint64(sizeValue);
     const bool overwrite = message.value("overwrite"_L1).toBool();
 
-    const auto resolved = FilePaths::resolve(thing->directories, path, FilePaths::Target::NewFile);
+    const auto resolved =
+        FilePaths::resolve(request.thing->directories, path, FilePaths::Target::NewFile);
     if (const auto *failure = std::get_if<Error>(&resolved))
         return sendError(id, failure->code, failure->message);
     const auto &where = std::get<FilePaths::Resolved>(resolved);
@@ -252,10 +278,7 @@ void EdgeClientPrivate::onFileReceive(const QJsonValue &id, const QJsonObject &m
         return sendError(id, ErrorCode::Forbidden,
                          u"The device cannot create the directory for '%1'."_s.arg(path));
 
-    transfers.erase(request.id); // a re-issued transfer replaces the old attempt
-    auto transfer = std::make_unique<Transfer>();
-    transfer->idText = request.idText;
-    transfer->chunkSize = request.chunkSize;
+    auto transfer = startTransfer(transfers, request); // a re-issued transfer replaces the old
     transfer->chunkCount = chunkCountOf(size, request.chunkSize);
     transfer->overwrite = overwrite;
     transfer->stagingPath = parent + u"/."_s + target.fileName() + u'.' +
@@ -278,9 +301,15 @@ void EdgeClientPrivate::onFileReceive(const QJsonValue &id, const QJsonObject &m
     transfer->opener = std::make_unique<Bulwark::FileOpener>(std::move(opener.value()));
     transfer->file->seek(0);
     transfer->replyId = id;
-    transfer->info = TransferInfo{
-        request.id, TransferDirection::ToDevice, thingName, path, where.local, size, 0, QString(),
-        QString()};
+    transfer->info = TransferInfo{request.id,
+                                  TransferDirection::ToDevice,
+                                  request.thingName,
+                                  path,
+                                  where.local,
+                                  size,
+                                  0,
+                                  QString(),
+                                  QString()};
     transfers[request.id] = std::move(transfer);
     absorbStaged(request.id);
 }
@@ -443,27 +472,20 @@ void EdgeClientPrivate::onFileComplete(const QJsonValue &id, const QJsonObject &
 
 void EdgeClientPrivate::onFileSend(const QJsonValue &id, const QJsonObject &message)
 {
-    Error error;
-    const QString thingName = message.value("thing"_L1).toString();
-    const ThingState *thing = filesThing(thingName, &error);
-    if (!thing)
-        return sendError(id, error.code, error.message);
-    const auto parsed = transferRequest(message);
-    if (const auto *failure = std::get_if<Error>(&parsed))
-        return sendError(id, failure->code, failure->message);
-    const TransferRequest &request = std::get<TransferRequest>(parsed);
-    const QString path = message.value("path"_L1).toString();
-    const auto resolved = FilePaths::resolve(thing->directories, path, FilePaths::Target::Existing);
+    const auto accepted = acceptTransfer(*this, id, message);
+    if (!accepted)
+        return;
+    const TransferRequest &request = *accepted;
+    const QString &path = request.path;
+    const auto resolved =
+        FilePaths::resolve(request.thing->directories, path, FilePaths::Target::Existing);
     if (const auto *failure = std::get_if<Error>(&resolved))
         return sendError(id, failure->code, failure->message);
     const auto &where = std::get<FilePaths::Resolved>(resolved);
     if (!QFileInfo(where.local).isFile())
         return sendError(id, ErrorCode::BadRequest, u"'%1' is not a file."_s.arg(path));
 
-    transfers.erase(request.id);
-    auto transfer = std::make_unique<Transfer>();
-    transfer->idText = request.idText;
-    transfer->chunkSize = request.chunkSize;
+    auto transfer = startTransfer(transfers, request);
     transfer->file = std::make_unique<QFile>(where.local);
     if (!transfer->file->open(QIODevice::ReadOnly))
         return sendError(
@@ -490,9 +512,9 @@ void EdgeClientPrivate::onFileSend(const QJsonValue &id, const QJsonObject &mess
                              u"'%1' changed since the transfer started."_s.arg(path));
     }
     transfer->acknowledged = from;
-    transfer->info =
-        TransferInfo{request.id, TransferDirection::FromDevice,    thingName, path,     where.local,
-                     size,       qint64(from) * request.chunkSize, QString(), QString()};
+    transfer->info = TransferInfo{
+        request.id, TransferDirection::FromDevice,    request.thingName, path,     where.local,
+        size,       qint64(from) * request.chunkSize, QString(),         QString()};
     const TransferInfo info = transfer->info;
     transfers[request.id] = std::move(transfer);
     qCInfo(lcEdgeSdk).noquote() << "sending" << path << "(" << size << "bytes ) transfer"

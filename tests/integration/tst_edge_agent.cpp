@@ -7,7 +7,7 @@
 // directory listed by the platform. Its configuration checked
 // with errors that name the key, an app key file others may read refused,
 // and the local interface refused on a non-loopback address.
-#include "../common/AccessFixture.h"
+#include "../common/EdgeFixture.h"
 #include "../common/WebSocketClient.h"
 
 #include "AgentConfig.h"
@@ -111,6 +111,7 @@ private slots:
     void localInterfaceOnlyOnLoopback();
     void statusAndBrowserRefusals();
     void setPropertyWithCurl();
+    void concurrentPutsGetTheirOwnAnswers();
     void fireEventWithCurl();
     void serviceCallCollectedByLongPoll();
     void uncollectedWriteTimesOut();
@@ -149,29 +150,15 @@ void TestEdgeAgent::initTestCase()
     m_server = std::make_unique<HeadlessServer>();
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     RestSetup setup(*m_server, kDevicePassword);
-    setup.makeThing(
-        u"Pump1"_s, {},
-        {{"properties"_L1,
-          QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1}, {"baseType"_L1, "NUMBER"_L1}},
-                     QJsonObject{{"name"_L1, "setpoint"_L1}, {"baseType"_L1, "INTEGER"_L1}}}},
-         {"services"_L1, QJsonArray{QJsonObject{
-                             {"name"_L1, "Reset"_L1},
-                             {"inputs"_L1, QJsonArray{QJsonObject{{"name"_L1, "level"_L1},
-                                                                  {"baseType"_L1, "INTEGER"_L1}}}},
-                             {"output"_L1, "STRING"_L1}}}},
-         {"events"_L1, QJsonArray{QJsonObject{{"name"_L1, "Overheat"_L1}}}}});
-    setup.makeUser(u"gateway"_s, kDevicePassword);
-    setup.makeOrganization(u"Plant"_s, {{u"Hall"_s, u"Plant"_s}});
-    setup.setUnitMembers(u"Plant/Hall"_s, {user(u"gateway"_s)});
-    setup.setVisibility(u"Things/Pump1/Visibility"_s, {u"Plant/Hall"_s});
-    setup.setRules(u"Things/Pump1/Permissions"_s, {rule(user(u"gateway"_s), u"Read"_s),
-                                                   rule(user(u"gateway"_s), u"PropertyWrite"_s),
-                                                   rule(user(u"gateway"_s), u"EventInvoke"_s)});
+    setup.makeThing(u"Pump1"_s, {},
+                    thingMembers({typedProperty(u"temperature"_s, u"NUMBER"_s),
+                                  typedProperty(u"setpoint"_s, u"INTEGER"_s)},
+                                 {resetService()}, {u"Overheat"_s}));
+    makeDeviceUser(setup, u"gateway"_s, kDevicePassword, {u"Pump1"_s},
+                   {u"Read"_s, u"PropertyWrite"_s, u"EventInvoke"_s});
     QVERIFY2(setup.failures().isEmpty(), qPrintable(setup.report()));
-    const Answer key = m_server->post(u"/api/ApplicationKeys"_s,
-                                      {{"name"_L1, "pump-agent"_L1}, {"user"_L1, "gateway"_L1}});
-    QCOMPARE(key.status, 201);
-    m_appKey = key.json().value("secret"_L1).toString().toLatin1();
+    m_appKey = makeAppKey(*m_server, u"pump-agent"_s, u"gateway"_s);
+    QVERIFY(!m_appKey.isEmpty());
 
     // The agent, as an operator would run it.
     const QString directory = m_directory.path();
@@ -379,6 +366,30 @@ void TestEdgeAgent::setPropertyWithCurl()
     QVERIFY(otherThing.json()["error"_L1]["message"_L1].toString().contains(u"configuration"_s));
     CurlResult wrongMethod = Curl({url}).result();
     QCOMPARE(wrongMethod.status, 405);
+}
+
+void TestEdgeAgent::concurrentPutsGetTheirOwnAnswers()
+{
+    // Started together, so that their values reach the agent in the same
+    // moment: each local program gets the platform's answer to its own value.
+    const QString url = local(u"/things/Pump1/properties/setpoint"_s);
+    std::vector<std::unique_ptr<Curl>> puts;
+    const QStringList bodies{u"{\"value\": 11}"_s, u"{\"value\": \"warm\"}"_s, u"{\"value\": 12}"_s,
+                             u"{\"value\": \"cold\"}"_s, u"{\"value\": 14}"_s};
+    for (const QString &body : bodies)
+        puts.push_back(
+            std::make_unique<Curl>(QStringList{u"-X"_s, u"PUT"_s, u"--data"_s, body, url}));
+    for (qsizetype i = 0; i < bodies.size(); ++i) {
+        const CurlResult result = puts[i]->result();
+        const bool refused = bodies[i].contains(u"warm"_s) || bodies[i].contains(u"cold"_s);
+        if (refused) {
+            QVERIFY2(result.status == 400, result.describe().constData());
+            QCOMPARE(result.json()["error"_L1]["code"_L1].toString(), u"type-mismatch"_s);
+        } else {
+            QVERIFY2(result.status == 200, result.describe().constData());
+            QCOMPARE(result.json().value("accepted"_L1).toInt(), 1);
+        }
+    }
 }
 
 void TestEdgeAgent::fireEventWithCurl()

@@ -8,7 +8,7 @@
 // created and destroyed again, and a file uploaded from a virtual directory.
 // Also the C++ example edge/examples/simulated_device, which publishes its
 // properties and uploads its log file to a repository.
-#include "../common/AccessFixture.h"
+#include "../common/EdgeFixture.h"
 
 #include "bulwark_edge.h"
 
@@ -175,32 +175,17 @@ void TestEdgeC::initTestCase()
     QVERIFY(m_server->writeConfig("[edge]\nwrite_timeout_seconds=10\ninvoke_timeout_seconds=10\n"));
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     RestSetup setup(*m_server, kDevicePassword);
-    setup.makeThing(
-        u"Boiler1"_s, {},
-        {{"properties"_L1,
-          QJsonArray{QJsonObject{{"name"_L1, "temperature"_L1}, {"baseType"_L1, "NUMBER"_L1}},
-                     QJsonObject{{"name"_L1, "setpoint"_L1}, {"baseType"_L1, "INTEGER"_L1}}}},
-         {"services"_L1,
-          QJsonArray{
-              QJsonObject{{"name"_L1, "Reset"_L1},
-                          {"inputs"_L1, QJsonArray{QJsonObject{{"name"_L1, "level"_L1},
-                                                               {"baseType"_L1, "INTEGER"_L1}}}},
-                          {"output"_L1, "STRING"_L1}},
-              QJsonObject{{"name"_L1, "Silent"_L1}, {"output"_L1, "STRING"_L1}}}},
-         {"events"_L1, QJsonArray{QJsonObject{{"name"_L1, "Overheat"_L1}}}}});
+    setup.makeThing(u"Boiler1"_s, {},
+                    thingMembers({typedProperty(u"temperature"_s, u"NUMBER"_s),
+                                  typedProperty(u"setpoint"_s, u"INTEGER"_s)},
+                                 {resetService(), QJsonObject{{"name"_L1, "Silent"_L1},
+                                                              {"output"_L1, "STRING"_L1}}},
+                                 {u"Overheat"_s}));
     // The device's user sees Boiler1 and may bind it, write its values and fire its events.
-    setup.makeUser(u"device"_s, kDevicePassword);
-    setup.makeOrganization(u"Plant"_s, {{u"Hall"_s, u"Plant"_s}});
-    setup.setUnitMembers(u"Plant/Hall"_s, {user(u"device"_s)});
-    setup.setVisibility(u"Things/Boiler1/Visibility"_s, {u"Plant/Hall"_s});
-    setup.setRules(u"Things/Boiler1/Permissions"_s,
-                   {rule(user(u"device"_s), u"Read"_s), rule(user(u"device"_s), u"PropertyWrite"_s),
-                    rule(user(u"device"_s), u"EventInvoke"_s)});
+    makeDeviceUser(setup, u"device"_s, kDevicePassword, {u"Boiler1"_s},
+                   {u"Read"_s, u"PropertyWrite"_s, u"EventInvoke"_s});
     QVERIFY2(setup.failures().isEmpty(), qPrintable(setup.report()));
-    const Answer key = m_server->post(u"/api/ApplicationKeys"_s,
-                                      {{"name"_L1, "boiler-key"_L1}, {"user"_L1, "device"_L1}});
-    QCOMPARE(key.status, 201);
-    m_appKey = key.json().value("secret"_L1).toString().toLatin1();
+    m_appKey = makeAppKey(*m_server, u"boiler-key"_s, u"device"_s);
     QVERIFY(!m_appKey.isEmpty());
 }
 

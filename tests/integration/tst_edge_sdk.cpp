@@ -5,7 +5,7 @@
 // calls answered by SDK handlers; events seen on /api/events; the server
 // killed and restarted with the client reconnecting and flushing its bounded
 // offline queue by policy; and file transfers both ways.
-#include "../common/AccessFixture.h"
+#include "../common/EdgeFixture.h"
 #include "../common/WebSocketClient.h"
 
 #include <BulwarkEdge/EdgeClient.h>
@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace BulwarkTest;
@@ -24,11 +25,6 @@ using BulwarkEdge::EdgeClient;
 namespace {
 
 const QString kDevicePassword = u"copper-lantern-meadow-58"_s;
-
-QJsonObject numberProperty(const QString &name)
-{
-    return {{"name"_L1, name}, {"baseType"_L1, "NUMBER"_L1}};
-}
 
 // A client with everything it records.
 struct Device
@@ -93,7 +89,9 @@ private slots:
     void wrongFingerprintIsRefused();
     void unknownCaIsRefused();
     void wrongPasswordStops();
+    void refusedConnectionNamesTheCause();
     void pushOnChangeWithThreshold();
+    void perCallCompletions();
     void scanInterval();
     void restWriteAndServiceCall();
     void eventsReachApiEvents();
@@ -132,36 +130,20 @@ void TestEdgeSdk::initTestCase()
     m_server->setPort(m_server->port()); // restarts keep the port the devices know
 
     RestSetup setup(*m_server, kDevicePassword);
-    const QJsonObject members{
-        {"properties"_L1,
-         QJsonArray{numberProperty(u"temperature"_s), numberProperty(u"counter"_s),
-                    numberProperty(u"level"_s), numberProperty(u"flow"_s),
-                    QJsonObject{{"name"_L1, "setpoint"_L1}, {"baseType"_L1, "INTEGER"_L1}}}},
-        {"services"_L1, QJsonArray{QJsonObject{
-                            {"name"_L1, "Reset"_L1},
-                            {"inputs"_L1, QJsonArray{QJsonObject{{"name"_L1, "level"_L1},
-                                                                 {"baseType"_L1, "INTEGER"_L1}}}},
-                            {"output"_L1, "STRING"_L1}}}},
-        {"events"_L1, QJsonArray{QJsonObject{{"name"_L1, "Alarm"_L1}}}}};
+    const QJsonObject members = thingMembers(
+        {typedProperty(u"temperature"_s, u"NUMBER"_s), typedProperty(u"counter"_s, u"NUMBER"_s),
+         typedProperty(u"level"_s, u"NUMBER"_s), typedProperty(u"flow"_s, u"NUMBER"_s),
+         typedProperty(u"setpoint"_s, u"INTEGER"_s)},
+        {resetService()}, {u"Alarm"_s});
     setup.makeThing(u"Pump1"_s, {}, members);
     setup.makeThing(u"Pump2"_s, {}, members);
-    setup.makeUser(u"dev"_s, kDevicePassword);
-    setup.makeOrganization(u"Plant"_s, {{u"Hall"_s, u"Plant"_s}});
-    setup.setUnitMembers(u"Plant/Hall"_s, {user(u"dev"_s)});
-    for (const QString &thing : {u"Pump1"_s, u"Pump2"_s}) {
-        setup.setVisibility(u"Things/"_s + thing + u"/Visibility"_s, {u"Plant/Hall"_s});
-        setup.setRules(u"Things/"_s + thing + u"/Permissions"_s,
-                       {rule(user(u"dev"_s), u"Read"_s), rule(user(u"dev"_s), u"PropertyRead"_s),
-                        rule(user(u"dev"_s), u"PropertyWrite"_s),
-                        rule(user(u"dev"_s), u"EventInvoke"_s),
-                        rule(user(u"dev"_s), u"ServiceInvoke"_s)});
-    }
+    makeDeviceUser(
+        setup, u"dev"_s, kDevicePassword, {u"Pump1"_s, u"Pump2"_s},
+        {u"Read"_s, u"PropertyRead"_s, u"PropertyWrite"_s, u"EventInvoke"_s, u"ServiceInvoke"_s});
     QVERIFY2(setup.failures().isEmpty(), qPrintable(setup.report()));
 
-    const Answer key = m_server->post(u"/api/ApplicationKeys"_s,
-                                      {{"name"_L1, "pump-key"_L1}, {"user"_L1, "dev"_L1}});
-    QVERIFY2(key.status == 201, key.body.constData());
-    m_appKey = key.json().value("secret"_L1).toString().toLatin1();
+    m_appKey = makeAppKey(*m_server, u"pump-key"_s, u"dev"_s);
+    QVERIFY(!m_appKey.isEmpty());
 
     // The server's self-signed certificate is its own CA.
     QVERIFY(m_files.isValid());
@@ -301,6 +283,27 @@ void TestEdgeSdk::wrongPasswordStops()
     QVERIFY(!device.states.contains(EdgeClient::State::Backoff));
 }
 
+void TestEdgeSdk::refusedConnectionNamesTheCause()
+{
+    // A port nobody listens on (just released).
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    Device device;
+    configure(device.client);
+    device.client.setServerUrl(QUrl(u"wss://127.0.0.1:%1/edge"_s.arg(port)));
+    device.client.connectToServer();
+    QVERIFY(device.waitFor([&] { return !device.errors.isEmpty(); }));
+    device.client.disconnectFromServer();
+    const BulwarkEdge::Error &error = device.errors.first();
+    QCOMPARE(error.code, BulwarkEdge::ErrorCode::ConnectionFailed);
+    QVERIFY2(error.message.contains(u"the connection was refused"_s), qPrintable(error.message));
+    QVERIFY2(!error.message.contains(u"Unknown error"_s), qPrintable(error.message));
+}
+
 void TestEdgeSdk::pushOnChangeWithThreshold()
 {
     WebSocketClient events(m_server->sslConfiguration());
@@ -350,6 +353,74 @@ void TestEdgeSdk::pushOnChangeWithThreshold()
     QCOMPARE(first["time"_L1].toString(), measured.toString(Qt::ISODateWithMs));
     const Answer stored = m_server->get(u"/api/Things/Pump1/Properties/temperature"_s);
     QCOMPARE(stored.json()["value"_L1].toDouble(), 21.0);
+}
+
+void TestEdgeSdk::perCallCompletions()
+{
+    Device device;
+    configure(device.client);
+    device.client.bindThing(u"Pump2"_s);
+    device.client.connectToServer();
+    QVERIFY2(device.waitForState(EdgeClient::State::Connected), qPrintable(device.errorText()));
+
+    // Calls made in one event-loop turn: each gets the answer to its own
+    // values, so the refused one does not take the others down.
+    struct Outcome
+    {
+        bool called = false;
+        BulwarkEdge::UpdateResult result;
+        std::optional<BulwarkEdge::Error> error;
+    };
+    const auto record = [](Outcome &outcome) {
+        return
+            [&outcome](const BulwarkEdge::UpdateResult &result, const BulwarkEdge::Error *error) {
+                QVERIFY(!outcome.called); // once
+                outcome.called = true;
+                outcome.result = result;
+                if (error)
+                    outcome.error = *error;
+            };
+    };
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    Outcome two, refused, single, stale;
+    device.client.updateProperties(u"Pump2"_s,
+                                   {{u"level"_s, 3.0, now, BulwarkEdge::Quality::Good},
+                                    {u"flow"_s, 4.0, now, BulwarkEdge::Quality::Good}},
+                                   record(two));
+    device.client.updateProperties(
+        u"Pump2"_s, {{u"setpoint"_s, u"warm"_s, now, BulwarkEdge::Quality::Good}}, record(refused));
+    device.client.setPropertyValue(u"Pump2"_s, u"counter"_s, 7, now, BulwarkEdge::Quality::Good,
+                                   record(single));
+    // Older than the value of flow sent just before: acknowledged, not stored.
+    device.client.updateProperties(u"Pump2"_s,
+                                   {{u"flow"_s, 1.0, now.addSecs(-60), BulwarkEdge::Quality::Good}},
+                                   record(stale));
+    QVERIFY2(device.waitFor(
+                 [&] { return two.called && refused.called && single.called && stale.called; }),
+             qPrintable(device.errorText()));
+    QVERIFY(!two.error);
+    QCOMPARE(two.result.accepted, 2);
+    QVERIFY(refused.error);
+    QCOMPARE(refused.error->code, BulwarkEdge::ErrorCode::TypeMismatch);
+    QVERIFY(!single.error);
+    QCOMPARE(single.result.accepted, 1);
+    QVERIFY(!stale.error);
+    QCOMPARE(stale.result.accepted, 0);
+    QCOMPARE(stale.result.stale, 1);
+    QCOMPARE(m_server->get(u"/api/Things/Pump2/Properties/flow"_s).json()["value"_L1].toDouble(),
+             4.0);
+    QCOMPARE(m_server->get(u"/api/Things/Pump2/Properties/counter"_s).json()["value"_L1].toDouble(),
+             7.0);
+
+    // A value the push policy keeps back completes, later, with nothing sent.
+    Outcome unchanged;
+    device.client.setPropertyValue(u"Pump2"_s, u"counter"_s, 7, QDateTime(),
+                                   BulwarkEdge::Quality::Good, record(unchanged));
+    QVERIFY(!unchanged.called);
+    QTRY_VERIFY(unchanged.called);
+    QVERIFY(!unchanged.error);
+    QCOMPARE(unchanged.result.accepted, 0);
+    device.client.disconnectFromServer();
 }
 
 void TestEdgeSdk::scanInterval()

@@ -214,6 +214,16 @@ using WriteHandler = std::function<void(const WriteRequest &request, const Reply
 using ServiceHandler = std::function<void(const ServiceRequest &request, const Reply &reply)>;
 // error is null on success.
 using Completion = std::function<void(const Error *error)>;
+// What the server answered to the values of one setPropertyValue() or
+// updateProperties() call: how many it stored and how many it acknowledged
+// without storing because it held a newer value (docs/protocol.md "update").
+struct UpdateResult
+{
+    int accepted = 0;
+    int stale = 0;
+};
+// error is null when every value of the call was acknowledged.
+using UpdateCompletion = std::function<void(const UpdateResult &result, const Error *error)>;
 // transfer is the new transfer's id (null when error is set).
 using TransferCompletion = std::function<void(const QUuid &transfer, const Error *error)>;
 // The transfer object (docs/protocol.md "Transfer object"), or error.
@@ -317,11 +327,24 @@ public:
     bool declareProperty(const QString &thing, const QString &property,
                          const PropertyOptions &options);
     // Sets a value locally and pushes it according to the property's policy.
-    // time: when it was measured (invalid: now).
+    // time: when it was measured (invalid: now). done, when given, gets the
+    // server's answer to this value (as for updateProperties()); a value the
+    // policy does not push completes at once with nothing accepted.
     void setPropertyValue(const QString &thing, const QString &property, const QJsonValue &value,
-                          const QDateTime &time = QDateTime(), Quality quality = Quality::Good);
+                          const QDateTime &time = QDateTime(), Quality quality = Quality::Good,
+                          const UpdateCompletion &done = UpdateCompletion());
     // Pushes these values as they are (no push policy), batched like the others.
-    void updateProperties(const QString &thing, const QList<PropertyValue> &values);
+    // done, when given, is called once with the server's answer to these
+    // values alone: they go out in update messages of their own (so another
+    // call's refused value cannot take them down, "all or nothing" being per
+    // message), queued like the others while offline and sent again after a
+    // reconnection, so done waits until the server answered. done gets an
+    // error when the server refused them (the first refusal, when more than
+    // 1,000 values went out in several messages), or when the offline queue
+    // dropped one of them (Cancelled). Not called if the EdgeClient is
+    // destroyed first. updateAcknowledged and updateRejected are emitted too.
+    void updateProperties(const QString &thing, const QList<PropertyValue> &values,
+                          const UpdateCompletion &done = UpdateCompletion());
     // The last value set, scanned or written by the platform; undefined if none.
     [[nodiscard]] QJsonValue propertyValue(const QString &thing, const QString &property) const;
 
@@ -378,6 +401,10 @@ private:
     friend class EdgeClientPrivate;
     std::unique_ptr<EdgeClientPrivate> d;
 };
+
+// "disconnected", "connecting", "authenticating", "connected", "waiting to
+// reconnect": the state as a person reads it in a log or status.
+[[nodiscard]] BULWARK_EDGE_EXPORT QString stateName(EdgeClient::State state);
 
 } // namespace BulwarkEdge
 
