@@ -545,11 +545,17 @@ def main():
     return 0
 
 
-if __name__ == "__main__":
+def run(main, name):
+    """The entry point of each bench script: exit code 1 with the script's
+    name before a BenchError, 130 on Ctrl-C."""
     try:
         sys.exit(main())
     except BenchError as error:
-        print(f"run-identity-bench: {error}", file=sys.stderr)
+        print(f"{name}: {error}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    run(main, "run-identity-bench")
