@@ -852,8 +852,13 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
     // A request a device answers is audited with the device's outcome, not
     // when the platform hands it over (unless it is refused before that).
     const bool deviceAnswers = static_cast<bool>(plan.throughDevice);
+    // A deleted Thing may have been a file repository: its files go with it.
+    FileRepositories *files =
+        req.method == HttpMethod::Delete && collection == W::Things && req.arguments.size() == 2
+            ? m_files
+            : nullptr;
     StorageWork atomic = [work = std::move(plan.work), req, write, principals, audit, access,
-                          deviceAnswers](EntityStore &store) {
+                          deviceAnswers, files](EntityStore &store) {
         ApiResponse response;
         const Status status = store.inTransaction([&]() -> Status {
             response = work(store);
@@ -874,6 +879,15 @@ void ApiServer::execute(std::shared_ptr<Pending> pending, RoutePlan plan)
         });
         if (!status && response.status < 400)
             response = ApiResponse::fromError(status.error());
+        if (files && response.status < 400) {
+            if (auto known = RepositoryCatalog::knownIds(store))
+                files->removeOrphans(*known);
+            else
+                qCWarning(lcHttp).noquote() << "Could not list file repositories to remove "
+                                               "a deleted one's files (they go at the next "
+                                               "start):"
+                                            << known.error().message;
+        }
         // Committed: authorization follows before the next request's work.
         if (write)
             AccessSync::apply(*access, store,

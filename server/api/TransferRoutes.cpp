@@ -43,7 +43,9 @@ RoutePlan start(const QString &user, const Access::AccessModel &access,
                    }};
     TransferManager *manager = &transfers;
     plan.throughDevice = [manager, spec](const ApiResponse &, RoutePlan::DeviceFinish finish) {
-        finish(ApiResponse::json(manager->create(*spec), 202), {});
+        const Result<QJsonObject> created = manager->create(*spec);
+        finish(created ? ApiResponse::json(*created, 202) : ApiResponse::fromError(created.error()),
+               {});
     };
     return plan;
 }

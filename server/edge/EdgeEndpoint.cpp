@@ -426,7 +426,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     }
     if ((type == u"result" || type == u"error") && id.isString() &&
         id.toString().startsWith(u"p-")) {
-        platformReply(id.toString(), type, message);
+        platformReply(socket, id.toString(), type, message);
         return;
     }
     if (fileMessage(socket, *session, id, type, message))
@@ -483,6 +483,18 @@ void EdgeEndpoint::bind(QWebSocket *socket, Session &session, const QJsonValue &
         if (!allowed) {
             result.insert("bound"_L1, false);
             result.insert("error"_L1, bindRefusal(session, ref, allowed.error()));
+        } else if (!directories.isEmpty() &&
+                   !m_access.require(session.user, ref, Access::Permission::ServiceInvoke)) {
+            // Files move to and from a device's directories as service
+            // calls do: a session that may not take them declares none.
+            result.insert("bound"_L1, false);
+            result.insert(
+                "error"_L1,
+                QJsonObject{{"code"_L1, u"forbidden"_s},
+                            {"message"_L1,
+                             u"Declaring file directories for Thing '%1' needs ServiceInvoke on "
+                             "it. Bind it without directories, or ask an administrator for "
+                             "that permission."_s.arg(name)}});
         } else {
             result.insert("bound"_L1, true);
             bound(session, name);
@@ -528,8 +540,16 @@ void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
     for (const QString &name : bound) {
         const Access::EntityRef ref{QString(Wire::Things), name};
         const Status allowed = m_access.require(session.user, ref, Access::Permission::Read);
-        if (allowed)
+        if (allowed) {
+            // Still bound, but its directories only while ServiceInvoke stays.
+            if (session.directories.contains(name) &&
+                !m_access.require(session.user, ref, Access::Permission::ServiceInvoke)) {
+                session.directories.remove(name);
+                if (m_transfers)
+                    m_transfers->thingUnbound(name, session.id);
+            }
             continue;
+        }
         unbound(session, name);
         qCInfo(lcEdge).noquote() << "Unbound" << name << "from the edge session of" << session.user
                                  << "after an authorization change";

@@ -94,7 +94,11 @@ public:
     // Version 2, files (EdgeFiles.cpp). The transfer engine, once made.
     void setTransfers(TransferManager *transfers) { m_transfers = transfers; }
     // The session that most recently bound thing declaring directories; 0: none.
-    [[nodiscard]] quint64 fileSession(const QString &thing) const;
+    // Only a connected session, and when userMay is given, one whose user
+    // it accepts (a transfer needs the device's user allowed too).
+    [[nodiscard]] quint64
+    fileSession(const QString &thing,
+                const std::function<bool(const QString &user)> &userMay = {}) const;
     // The directories that session declared for thing.
     [[nodiscard]] QStringList directories(const QString &thing) const;
     // To one session; false when it is gone.
@@ -171,7 +175,8 @@ private:
                 const QJsonObject &message);
     void fireEvent(QWebSocket *socket, Session &session, const QJsonValue &id,
                    const QJsonObject &message);
-    void platformReply(const QString &id, const QString &type, const QJsonObject &message);
+    void platformReply(QWebSocket *socket, const QString &id, const QString &type,
+                       const QJsonObject &message);
     void finishRequest(const QString &id, DeviceAnswer answer);
     // Sends message to socket with a new platform request id; done gets the
     // answer, or TimedOut after timeoutMs.

@@ -67,12 +67,18 @@ Result<QStringList> EdgeEndpoint::declaredDirectories(const QJsonObject &message
     return names;
 }
 
-quint64 EdgeEndpoint::fileSession(const QString &thing) const
+quint64 EdgeEndpoint::fileSession(const QString &thing,
+                                  const std::function<bool(const QString &user)> &userMay) const
 {
     quint64 best = 0;
-    for (const Session &session : m_sessions) {
-        if (session.directories.contains(thing) && session.id > best)
-            best = session.id;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        const Session &session = *it;
+        if (!session.directories.contains(thing) || session.id <= best ||
+            it.key()->state() != QAbstractSocket::ConnectedState)
+            continue;
+        if (userMay && !userMay(session.user))
+            continue;
+        best = session.id;
     }
     return best;
 }

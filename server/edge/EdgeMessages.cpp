@@ -227,10 +227,14 @@ void EdgeEndpoint::sendRequest(QWebSocket *socket, QJsonObject message, int time
     send(socket, message);
 }
 
-void EdgeEndpoint::platformReply(const QString &id, const QString &type, const QJsonObject &message)
+void EdgeEndpoint::platformReply(QWebSocket *socket, const QString &id, const QString &type,
+                                 const QJsonObject &message)
 {
-    if (!m_requests.contains(id))
-        return; // answered too late (timed out) or never asked: nothing waits for it
+    const auto request = m_requests.constFind(id);
+    // Answered too late (timed out), never asked, or asked of another
+    // session: only the session the request went to may answer it.
+    if (request == m_requests.cend() || request->socket != socket)
+        return;
     if (type == u"result") {
         finishRequest(
             id, DeviceAnswer{

@@ -152,6 +152,8 @@ inline Result<Header> decodeHeader(const Vault &vault, const QByteArray &bytes,
     auto plain = decodePlain(bytes);
     if (!plain)
         return altered(QStringLiteral("it does not start with a valid repository file header"));
+    if (bytes.size() < PlainFieldsSize + 2)
+        return altered(QStringLiteral("its header is cut short"));
     const auto *p = reinterpret_cast<const uchar *>(bytes.constData());
     const int length = qFromBigEndian<quint16>(p + PlainFieldsSize);
     if (PlainFieldsSize + 2 + length > bytes.size())

@@ -37,7 +37,7 @@ void TransferManager::askDevice(Transfer &t, const QJsonObject &message, Transfe
             switch (answer.outcome) {
             case DeviceAnswer::Outcome::NotConnected:
                 interrupt(*t, u"device not connected"_s);
-                schedule();
+                postSchedule();
                 return;
             case DeviceAnswer::Outcome::TimedOut:
                 fail(*t, u"device-timeout"_s,

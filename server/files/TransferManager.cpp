@@ -187,8 +187,17 @@ void TransferManager::request(const QString &user, const QJsonObject &source,
 
 // ---- The queue ---------------------------------------------------------------
 
-QJsonObject TransferManager::create(const TransferSpec &spec)
+Result<QJsonObject> TransferManager::create(const TransferSpec &spec)
 {
+    const QString device = spec.source.isRepository() ? spec.target.thing : spec.source.thing;
+    int pending = 0;
+    for (const auto &t : std::as_const(m_transfers))
+        pending += !isFinal(t->state) && t->device() == device ? 1 : 0;
+    if (pending >= MaximumPendingPerDevice)
+        return makeError(ErrorCode::TooManyRequests,
+                         u"%1 transfers with %2 are already waiting or running; let some finish "
+                         "or cancel them, then ask again."_s.arg(pending)
+                             .arg(device));
     auto transfer = std::make_shared<Transfer>();
     transfer->id = QUuid::createUuid();
     transfer->idText = transfer->id.toString(QUuid::WithoutBraces);
@@ -217,7 +226,7 @@ QJsonObject TransferManager::create(const TransferSpec &spec)
     publish(*transfer);
     // Started from the event loop: whoever asked answers first (the device
     // hears {"transfer": id} before file.send or file.receive).
-    QMetaObject::invokeMethod(this, &TransferManager::schedule, Qt::QueuedConnection);
+    postSchedule();
     return toJson(*transfer);
 }
 
@@ -274,6 +283,12 @@ Result<QJsonObject> TransferManager::cancel(const QString &user, const QUuid &id
         return makeError(ErrorCode::Conflict,
                          u"Transfer %1 has already ended (%2); nothing to cancel."_s.arg(
                              transfer.idText, stateName(transfer.state)));
+    // Verifying: the receiver checks and commits; the outcome (done or
+    // failed) comes in a moment and is what happened.
+    if (transfer.state == TransferState::Verifying)
+        return makeError(ErrorCode::Conflict,
+                         u"Transfer %1 is being verified and committed; it ends in a moment as "
+                         "done or failed, and cannot be cancelled now."_s.arg(transfer.idText));
     finishCancelled(transfer, u"Cancelled by %1."_s.arg(user));
     return toJson(transfer);
 }
@@ -368,6 +383,20 @@ int TransferManager::windowChunks(const Transfer &t) const
     return int(qBound<qint64>(1, WindowBytes / t.chunkSize, qint64(Window)));
 }
 
+void TransferManager::postSchedule()
+{
+    if (m_schedulePosted)
+        return;
+    m_schedulePosted = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this]() {
+            m_schedulePosted = false;
+            schedule();
+        },
+        Qt::QueuedConnection);
+}
+
 void TransferManager::schedule()
 {
     int runningTotal = 0;
@@ -384,9 +413,23 @@ void TransferManager::schedule()
         if (!t || t->state != TransferState::Queued)
             continue;
         const QString device = t->device();
-        const quint64 session = m_edge.fileSession(device);
+        // The session that takes it must be allowed too: its user gets the
+        // key and the file (to the device) or supplies what is stored (from
+        // it), so it needs ServiceInvoke on the device and Read on the
+        // source or Update on the target repository, as the requester does.
+        const TransferSide &repository = t->toDevice() ? t->spec.source : t->spec.target;
+        const Permission onRepository = t->toDevice() ? Permission::Read : Permission::Update;
+        const quint64 session = m_edge.fileSession(device, [&](const QString &user) {
+            return m_access.require(user, {QString(Wire::Things), device},
+                                    Permission::ServiceInvoke) &&
+                   m_access.require(user, {QString(Wire::Things), repository.thing}, onRepository);
+        });
         QString waiting;
-        if (session == 0)
+        if (session == 0 && m_edge.fileSession(device) != 0)
+            waiting = u"the connected device's user may not take it (it needs ServiceInvoke "
+                      "on %1 and %2 on %3)"_s.arg(device, t->toDevice() ? u"Read"_s : u"Update"_s,
+                                                  repository.thing);
+        else if (session == 0)
             waiting = u"device not connected"_s;
         else if (runningTotal >= settings().runningTotal)
             waiting =
@@ -470,7 +513,7 @@ void TransferManager::sessionEnded(quint64 session)
         }
     }
     if (changed)
-        schedule();
+        postSchedule();
 }
 
 void TransferManager::thingUnbound(const QString &thing, quint64 session)
@@ -483,12 +526,12 @@ void TransferManager::thingUnbound(const QString &thing, quint64 session)
         }
     }
     if (changed)
-        schedule();
+        postSchedule();
 }
 
 void TransferManager::deviceAvailable(const QString &)
 {
-    schedule();
+    postSchedule();
 }
 
 void TransferManager::checkWaiting()
@@ -498,14 +541,21 @@ void TransferManager::checkWaiting()
     const QList<QUuid> order = m_order;
     for (const QUuid &id : order) {
         Transfer *t = lookup(id);
-        if (!t || t->state != TransferState::Queued || t->waiting != u"device not connected")
+        if (!t || t->state != TransferState::Queued || t->waitingSince.secsTo(now) < windowSeconds)
             continue;
-        if (t->waitingSince.secsTo(now) >= windowSeconds)
+        if (t->waiting == u"device not connected")
             fail(*t, u"not-connected"_s,
                  u"No device spoke for '%1' (bound with directories) within the resume window "
                  "of %2 minutes ([files] resume_window_minutes); retry once it is connected."_s
                      .arg(t->device())
                      .arg(settings().resumeWindowMinutes),
+                 std::nullopt, false);
+        else
+            fail(*t, u"not-started"_s,
+                 u"Transfer %1 waited longer than the resume window of %2 minutes ([files] "
+                 "resume_window_minutes): %3. Retry it later."_s.arg(t->idText)
+                     .arg(settings().resumeWindowMinutes)
+                     .arg(t->waiting.isEmpty() ? u"it never started"_s : t->waiting),
                  std::nullopt, false);
     }
 }
@@ -581,7 +631,7 @@ void TransferManager::ended(Transfer &t)
     });
     // The key is needed no more.
     t.key = FileKey{};
-    schedule();
+    postSchedule();
 }
 
 } // namespace Bulwark

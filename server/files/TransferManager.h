@@ -97,8 +97,9 @@ public:
             const QJsonObject &target, bool overwrite);
 
     // ---- I/O thread ----
-    // Queues a resolved transfer; answers its object.
-    [[nodiscard]] QJsonObject create(const TransferSpec &spec);
+    // Queues a resolved transfer; answers its object, or TooManyRequests
+    // when its device already has MaximumPendingPerDevice waiting or running.
+    [[nodiscard]] Result<QJsonObject> create(const TransferSpec &spec);
     // resolve() on the storage thread, then create(); done on this thread.
     void request(const QString &user, const QJsonObject &source, const QJsonObject &target,
                  bool overwrite, std::function<void(Result<QJsonObject>)> done);
@@ -145,6 +146,7 @@ public:
     static constexpr int Window = 8;                       // chunks sent, not acknowledged
     static constexpr qint64 WindowBytes = 4 * 1024 * 1024; // ... and at most these bytes
     static constexpr int MaximumKept = 1000;               // finished transfers remembered
+    static constexpr int MaximumPendingPerDevice = 100;    // queued or running per device
     static constexpr qint64 ProgressIntervalMs = 500;      // live events of progress
 
 private:
@@ -164,6 +166,9 @@ private:
     void publish(const Transfer &transfer);
     void progressed(Transfer &transfer);
     void schedule();
+    // schedule() from the event loop, once however often asked: never
+    // recursively from inside a transfer's end or start.
+    void postSchedule();
     void start(Transfer &transfer, quint64 session);
     void startDownload(Transfer &transfer); // repository -> device
     void startUpload(Transfer &transfer);   // device -> repository
@@ -200,6 +205,7 @@ private:
     QObject *m_fileContext = nullptr; // lives in m_thread
     QHash<QUuid, std::shared_ptr<Transfer>> m_transfers;
     QList<QUuid> m_order; // creation order
+    bool m_schedulePosted = false;
     QTimer *m_waitingTimer = nullptr;
 };
 

@@ -155,7 +155,7 @@ void TestEdgeAgent::initTestCase()
                                   typedProperty(u"setpoint"_s, u"INTEGER"_s)},
                                  {resetService()}, {u"Overheat"_s}));
     makeDeviceUser(setup, u"gateway"_s, kDevicePassword, {u"Pump1"_s},
-                   {u"Read"_s, u"PropertyWrite"_s, u"EventInvoke"_s});
+                   {u"Read"_s, u"PropertyWrite"_s, u"EventInvoke"_s, u"ServiceInvoke"_s});
     QVERIFY2(setup.failures().isEmpty(), qPrintable(setup.report()));
     m_appKey = makeAppKey(*m_server, u"pump-agent"_s, u"gateway"_s);
     QVERIFY(!m_appKey.isEmpty());

@@ -381,6 +381,8 @@ private slots:
     void traversalRefused();
     void authorization();
     void badFramesCloseTheSession();
+    void sessionsTakeOnlyWhatTheirUserMay();
+    void onlyTheAskedSessionAnswers();
 
 private:
     // POST /api/Transfers as who; the transfer's id, or empty (answer in last).
@@ -916,6 +918,62 @@ void TestFileTransfer::badFramesCloseTheSession()
     device.sendFrame(frame(unknown, 1, true, QByteArray(16, 'x')));
     QVERIFY(device.client().waitForDisconnected());
     QCOMPARE(device.client().socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+void TestFileTransfer::sessionsTakeOnlyWhatTheirUserMay()
+{
+    // watcher may only Read Pump1: it may bind it, but not declare directories.
+    Device watcher(*m_server);
+    QVERIFY(!watcher.open({u"watcher"_s, kPassword}, u"Pump1"_s));
+    const QJsonObject refused =
+        watcher.client().messages().last()["result"_L1]["things"_L1][0].toObject();
+    QCOMPARE(refused["bound"_L1].toBool(true), false);
+    QCOMPARE(refused["error"_L1]["code"_L1].toString(), u"forbidden"_s);
+    QVERIFY(refused["error"_L1]["message"_L1].toString().contains(u"ServiceInvoke"_s));
+
+    // reader may call Pump1 and read Repo, but not Update it: its session
+    // does not take an upload into Repo, which waits, saying why.
+    Device reader(*m_server);
+    QVERIFY(reader.open({u"reader"_s, kPassword}, u"Pump1"_s));
+    const QString id =
+        startTransfer(side(u"Pump1"_s, u"logs/secret.log"_s), side(u"Repo"_s, u"up/taken.log"_s));
+    QVERIFY2(!id.isEmpty(), m_last.body.constData());
+    const QJsonObject waiting = m_events->waitFor([&](const QJsonObject &m) {
+        const QJsonObject t = m["transfer"_L1].toObject();
+        return m["type"_L1].toString() == u"transferChanged" && t["id"_L1].toString() == id &&
+               t["waiting"_L1].toString().contains(u"may not take it"_s);
+    });
+    QVERIFY2(!waiting.isEmpty(), jsonBody(transfer(id)).constData());
+    QCOMPARE(transfer(id)["state"_L1].toString(), u"queued"_s);
+    // And reader's session did not hear of it.
+    QVERIFY(reader.call({{"type"_L1, "ping"_L1}})["result"_L1]["pong"_L1].toBool());
+    for (const QJsonObject &m : reader.client().messages())
+        QVERIFY2(!m["type"_L1].toString().startsWith(u"file."_s), jsonBody(m).constData());
+    QCOMPARE(m_server->post(u"/api/Transfers/%1/Cancel"_s.arg(id), QJsonObject{}).status, 200);
+}
+
+void TestFileTransfer::onlyTheAskedSessionAnswers()
+{
+    const QByteArray data = pattern(10000, 7);
+    QVERIFY(putStored(u"down/asked.bin"_s, data));
+    Device device(*m_server);
+    QVERIFY(device.open(admin(), u"Pump1"_s));
+    // Another session of the same user, bound elsewhere, tries to answer the
+    // platform's request to the device first.
+    Device other(*m_server);
+    QVERIFY(other.open(admin(), u"Pump2"_s));
+    const QString id =
+        startTransfer(side(u"Repo"_s, u"down/asked.bin"_s), side(u"Pump1"_s, u"firmware/a.bin"_s));
+    QVERIFY2(!id.isEmpty(), m_last.body.constData());
+    const QJsonObject receive = device.message(u"file.receive"_s, id);
+    QVERIFY(!receive.isEmpty());
+    other.error(receive, u"forbidden"_s, u"Forged by another session."_s);
+    QVERIFY(other.call({{"type"_L1, "ping"_L1}})["result"_L1]["pong"_L1].toBool());
+    bool completed = false;
+    QVERIFY(receiveFile(device, receive, {}, -1, &completed) == data);
+    QVERIFY(completed);
+    QVERIFY(!changed(id, u"done"_s).isEmpty());
+    QCOMPARE(transfer(id)["state"_L1].toString(), u"done"_s);
 }
 
 QTEST_MAIN(TestFileTransfer)

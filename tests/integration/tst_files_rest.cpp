@@ -601,7 +601,17 @@ private Q_SLOTS:
     void deletedThingTakesItsFiles()
     {
         QCOMPARE(upload(u"Vault2"_s, u"gone.txt"_s, "bye").status, 201);
+        const auto repositoryDirs = [this] {
+            return QDir(m_server.dataDir() + u"/repositories"_s)
+                .entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        };
+        const QStringList before = repositoryDirs();
         QCOMPARE(m_server.remove(u"/api/Things/Vault2"_s).status, 204);
+        // Its encrypted files are gone at once, not at the next start.
+        const QStringList after = repositoryDirs();
+        QCOMPARE(after.size(), before.size() - 1);
+        for (const QString &dir : after)
+            QVERIFY(before.contains(dir));
         RestSetup setup(m_server, kPassword);
         setup.makeThing(u"Vault2"_s, u"SecureStore"_s);
         QVERIFY2(setup.failures().isEmpty(), qPrintable(setup.report()));
