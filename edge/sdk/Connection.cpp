@@ -470,7 +470,8 @@ void EdgeClientPrivate::onTextMessage(const QString &text)
     const QString type = message.value("type"_L1).toString();
     const QJsonValue id = message.value("id"_L1);
     if (type == u"result"_s || type == u"error"_s) {
-        if (id.isDouble()) {
+        // Our ids are small whole numbers; anything else answers nothing of ours.
+        if (id.isDouble() && std::fabs(id.toDouble()) < 9.0e15) {
             const qint64 key = qint64(id.toDouble());
             if (auto handler = pending.take(key))
                 handler(message);

@@ -16,6 +16,7 @@
 #include <QtEndian>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -422,7 +423,9 @@ void EdgeClientPrivate::onFileComplete(const QJsonValue &id, const QJsonObject &
                          u"This device is not receiving transfer '%1'."_s.arg(
                              message.value("transfer"_L1).toString()));
     Transfer &transfer = *it->second;
-    const qint64 size = qint64(message.value("size"_L1).toDouble(-1));
+    // Out of range (or not a number) is -1: it then matches no real size.
+    const double sizeValue = message.value("size"_L1).toDouble(-1);
+    const qint64 size = sizeValue >= 0 && sizeValue <= 9.0e15 ? qint64(sizeValue) : -1;
     const QString md5 = message.value("md5"_L1).toString().toLower();
     const QString sha256 = message.value("sha256"_L1).toString().toLower();
     QString failure;
@@ -494,7 +497,8 @@ void EdgeClientPrivate::onFileSend(const QJsonValue &id, const QJsonObject &mess
     const qint64 size = transfer->file->size();
     transfer->chunkCount = chunkCountOf(size, request.chunkSize);
     const double fromValue = message.value("fromChunk"_L1).toDouble(0);
-    if (!(fromValue >= 0) || fromValue > double(transfer->chunkCount) - 1)
+    if (!(fromValue >= 0) || fromValue != std::floor(fromValue) ||
+        fromValue > double(transfer->chunkCount) - 1)
         return sendError(
             id, ErrorCode::BadRequest,
             u"'fromChunk' %1 is beyond the last middle chunk of '%2' (%3 chunks)."_s.arg(fromValue)
