@@ -19,6 +19,7 @@ class ThingsModel;
 
 namespace Bulwark::Ui {
 
+class ConsolePage;
 class ThingsPage;
 
 class ConsoleWindow final : public QMainWindow
@@ -57,6 +58,7 @@ private:
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     ThingsPage *m_thingsPage = nullptr;
+    QList<ConsolePage *> m_sessionPages; // told of every session change
     QLabel *m_serverLabel;
     QLabel *m_userLabel;
     QLabel *m_connectionLabel;
