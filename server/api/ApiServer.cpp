@@ -217,6 +217,7 @@ void ApiServer::registerRoutes()
     fixed(QString(W::LogoutPath), RouteKind::Logout);
     fixed(QString(W::SessionPath), RouteKind::SessionInfo);
     fixed(QString(W::PasswordPath), RouteKind::ChangePassword);
+    fixed(QString(W::PasswordCheckPath), RouteKind::PasswordCheck);
     m_http.route<RestRule>(QStringLiteral("/api/Things/<arg>/Properties"),
                            [this](const QString &thing, Request request, Responder responder) {
                                handle(RouteKind::Properties, {thing}, request,
@@ -395,7 +396,7 @@ void ApiServer::handle(RouteKind kind, QStringList arguments, const QHttpServerR
     if (kind == RouteKind::Health && onlyMethod(HttpMethod::Get, "GET"))
         return;
     if ((kind == RouteKind::Login || kind == RouteKind::Logout ||
-         kind == RouteKind::ChangePassword) &&
+         kind == RouteKind::ChangePassword || kind == RouteKind::PasswordCheck) &&
         onlyMethod(HttpMethod::Post, "POST"))
         return;
     if (kind == RouteKind::SessionInfo && onlyMethod(HttpMethod::Get, "GET"))
@@ -623,6 +624,9 @@ void ApiServer::authenticated(std::shared_ptr<Pending> pending, RouteKind kind)
     case RouteKind::ChangePassword:
         changePassword(std::move(pending));
         return;
+    case RouteKind::PasswordCheck:
+        checkPassword(std::move(pending));
+        return;
     default:
         authorized(std::move(pending), kind);
         return;
@@ -675,6 +679,33 @@ void ApiServer::changePassword(std::shared_ptr<Pending> pending)
             }
             prepareAndExecute(pending, std::move(*plan));
         });
+}
+
+void ApiServer::checkPassword(std::shared_ptr<Pending> pending)
+{
+    ApiRequest &req = pending->request;
+    auto body = parseBody(req);
+    if (!body) {
+        send(pending, ApiResponse::fromError(body.error()));
+        return;
+    }
+    req.json = *body;
+    auto work = Routes::passwordCheck(req, m_authenticator.settings().passwords);
+    if (!work) {
+        // A refusal is audited like any refused request (without the body);
+        // a check itself changes nothing and is not.
+        const ApiResponse r = ApiResponse::fromError(work.error());
+        auditOutside(pending, r);
+        send(pending, r);
+        return;
+    }
+    // The policy (the dictionary) runs on the worker pool, as for a new password.
+    QPointer<ApiServer> self(this);
+    m_workers.start([self, pending, work = std::move(*work)]() {
+        ApiResponse answer = work();
+        QMetaObject::invokeMethod(
+            self, [self, pending, answer = std::move(answer)]() { self->send(pending, answer); });
+    });
 }
 
 Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
@@ -747,6 +778,8 @@ Result<RoutePlan> ApiServer::plan(RouteKind kind, const ApiRequest &request)
             return Routes::auditVerify(request, m_audit);
         return Routes::audit(request, m_audit);
     }
+    if (collection == W::ConnectionsCollection)
+        return Routes::connections(request, m_access, m_edge.connections());
     // The entities: every decision through the AccessModel, in the storage work.
     if (collection == W::Things)
         return Routes::things(request, m_access, &m_edge.connections());

@@ -71,6 +71,7 @@ private:
         Logout,
         SessionInfo,
         ChangePassword,
+        PasswordCheck, // /api/auth/password-check: the policy's answer, nothing changed
         Collection,
         Entity,
         Action, // /api/<collection>/<name>/<action or part>
@@ -91,6 +92,7 @@ private:
     void authenticated(std::shared_ptr<Pending> pending, RouteKind kind);
     void authorized(std::shared_ptr<Pending> pending, RouteKind kind);
     void changePassword(std::shared_ptr<Pending> pending);
+    void checkPassword(std::shared_ptr<Pending> pending);
     // Audits a refused or failed write that did not reach its transaction.
     void auditOutside(const std::shared_ptr<Pending> &pending, const ApiResponse &response);
     void prepareAndExecute(std::shared_ptr<Pending> pending, RoutePlan plan);

@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <memory>
 
 namespace Bulwark::Routes {
@@ -311,6 +312,47 @@ Result<RoutePlan> userPassword(const ApiRequest &request, const PasswordSettings
                          r.credentialsChanged << name;
                          return r;
                      }};
+}
+
+Result<std::function<ApiResponse()>> passwordCheck(const ApiRequest &request,
+                                                   const PasswordSettings &settings)
+{
+    const QJsonValue userValue = request.json.value(W::User);
+    if (!(userValue.isUndefined() || userValue.isString()))
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("Check a password with {\"password\": …, \"user\": …}: "
+                                        "'user' must be a string (or left out for yourself)."));
+    const QString user = userValue.isString() ? userValue.toString() : request.user;
+    // A non-administrator learns nothing about another user, not even
+    // whether the body was well formed.
+    if (user != request.user && !request.administrator)
+        return makeError(ErrorCode::Forbidden,
+                         QStringLiteral("Only members of the Administrators group may check a "
+                                        "password for another user; leave 'user' out to check "
+                                        "one for yourself."));
+    const QJsonValue password = request.json.value(W::Password);
+    const QStringList keys = request.json.keys();
+    if (!password.isString() || user.isEmpty() ||
+        std::any_of(keys.cbegin(), keys.cend(),
+                    [](const QString &k) { return k != W::Password && k != W::User; }))
+        return makeError(ErrorCode::BadRequest,
+                         QStringLiteral("Check a password with {\"password\": …, \"user\": …} "
+                                        "('user' is optional: yourself)."));
+    // The same words as POST /api/Users gives on refusal. The password goes
+    // nowhere but the policy: not to a log, not to the audit trail.
+    const auto refusal = [](const Error &error) {
+        return error.code == ErrorCode::BadRequest
+                   ? ApiResponse::json({{W::Acceptable, false}, {W::Message, error.message}})
+                   : ApiResponse::fromError(error);
+    };
+    if (auto s = checkPasswordShape(password, settings); !s)
+        return std::function<ApiResponse()>([response = refusal(s.error())]() { return response; });
+    return std::function<ApiResponse()>(
+        [password = password.toString(), user, settings, refusal]() {
+            if (auto s = PasswordPolicy::check(password, user, settings); !s)
+                return refusal(s.error());
+            return ApiResponse::json({{W::Acceptable, true}});
+        });
 }
 
 Result<RoutePlan> userAction(const ApiRequest &request, const QString &action)

@@ -37,12 +37,24 @@ namespace Bulwark::Routes {
 [[nodiscard]] Result<RoutePlan> thingConnection(const ApiRequest &request,
                                                 const Access::AccessModel &access,
                                                 const ConnectionRegistry &connections);
+// arguments: [Connections]; GET: every connected Thing the caller may see
+// and Read (the same decision as thingConnection), sorted by name, with the
+// traffic of the session holding it. Built on the worker pool.
+[[nodiscard]] Result<RoutePlan> connections(const ApiRequest &request,
+                                            const Access::AccessModel &access,
+                                            const ConnectionRegistry &connections);
 [[nodiscard]] Result<RoutePlan> users(const ApiRequest &request,
                                       const PasswordSettings &passwordSettings,
                                       const Access::AccessModel &access);
 // arguments: [Users, name]; json: {password}. The user's own password change.
 [[nodiscard]] Result<RoutePlan> userPassword(const ApiRequest &request,
                                              const PasswordSettings &settings);
+// json: {password, user?}: would the policy accept password for user (the
+// caller when absent)? Only administrators may name another user (403
+// before any work). The answer is the work to run on the worker pool:
+// {"acceptable": true} or {"acceptable": false, "message": the refusal}.
+[[nodiscard]] Result<std::function<ApiResponse()>> passwordCheck(const ApiRequest &request,
+                                                                 const PasswordSettings &settings);
 // arguments: [Users, name, action]: Unlock, EndSessions.
 [[nodiscard]] Result<RoutePlan> userAction(const ApiRequest &request, const QString &action);
 [[nodiscard]] Result<RoutePlan> groups(const ApiRequest &request,

@@ -125,6 +125,7 @@ void EdgeEndpoint::accept(QWebSocket *socket)
     session.id = m_nextSession++;
     session.remoteAddress = socket->peerAddress().toString();
     session.heardAt = m_clock.elapsed();
+    session.traffic = std::make_shared<ConnectionRegistry::Traffic>();
     m_sessions.insert(socket, session);
     m_socketsById.insert(session.id, socket);
     connect(socket, &QWebSocket::pong, this, [this, socket]() {
@@ -172,7 +173,6 @@ void EdgeEndpoint::sessionEnded(QWebSocket *socket)
     const QStringList things = session.bound;
     for (const QString &thing : things)
         unbound(session, thing);
-    m_connections.forgetSession(session.id);
     if (m_transfers)
         m_transfers->sessionEnded(session.id);
     // Requests that session had not answered: its device is gone.
@@ -193,10 +193,11 @@ void EdgeEndpoint::bound(Session &session, const QString &thing)
     if (session.bound.contains(thing))
         return;
     session.bound.append(thing);
-    m_connections.set(thing, ConnectionRegistry::Connection{QDateTime::currentDateTimeUtc(),
-                                                            session.remoteAddress, session.user,
-                                                            session.id});
-    m_connections.touch(session.id, QDateTime::currentDateTimeUtc());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_connections.set(thing,
+                      ConnectionRegistry::Connection{now, session.remoteAddress, session.user,
+                                                     session.id, session.traffic});
+    session.traffic->touch(now);
     publishConnection(thing);
 }
 
@@ -213,7 +214,7 @@ void EdgeEndpoint::unbound(Session &session, const QString &thing)
         if (other.id != session.id && other.bound.contains(thing)) {
             m_connections.set(thing, ConnectionRegistry::Connection{QDateTime::currentDateTimeUtc(),
                                                                     other.remoteAddress, other.user,
-                                                                    other.id});
+                                                                    other.id, other.traffic});
             break;
         }
     }
@@ -292,8 +293,10 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     auto session = m_sessions.find(socket);
     if (session == m_sessions.end())
         return;
+    const QByteArray utf8 = text.toUtf8();
+    session->traffic->received(utf8.size());
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
     if (!doc.isObject()) {
         if (session->user.isEmpty()) {
             // Before authentication only an auth message is acceptable.
@@ -395,7 +398,7 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
     }
 
     session->heardAt = m_clock.elapsed();
-    m_connections.touch(session->id, QDateTime::currentDateTimeUtc());
+    session->traffic->touch(QDateTime::currentDateTimeUtc());
     // A receiver's acknowledgements are flow control, bounded by the window
     // the platform keeps: they do not count against the rate limit.
     if (type == u"file.ack" && m_transfers &&
@@ -556,15 +559,22 @@ void EdgeEndpoint::recheckBindings(QWebSocket *socket, Session &session)
         const QJsonObject notice{{"type"_L1, "unbound"_L1},
                                  {"thing"_L1, name},
                                  {"error"_L1, bindRefusal(session, ref, allowed.error())}};
-        socket->sendTextMessage(
-            QString::fromUtf8(QJsonDocument(notice).toJson(QJsonDocument::Compact)));
+        send(socket, notice);
     }
 }
 
 void EdgeEndpoint::send(QWebSocket *socket, const QJsonObject &message)
 {
-    socket->sendTextMessage(
-        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    const QByteArray utf8 = QJsonDocument(message).toJson(QJsonDocument::Compact);
+    socket->sendTextMessage(QString::fromUtf8(utf8));
+    countSent(socket, utf8.size());
+}
+
+void EdgeEndpoint::countSent(QWebSocket *socket, qsizetype bytes)
+{
+    const auto session = m_sessions.constFind(socket);
+    if (session != m_sessions.cend())
+        session->traffic->sent(bytes);
 }
 
 void EdgeEndpoint::reply(QWebSocket *socket, const QJsonValue &id, const QJsonObject &result)

@@ -24,6 +24,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 class QWebSocket;
 class QTimer;
@@ -138,6 +139,9 @@ private:
         // binary protocol errors in a row.
         QHash<QString, QStringList> directories;
         int badFrames = 0;
+
+        // What it sent and received, shared with the registry's entries.
+        std::shared_ptr<ConnectionRegistry::Traffic> traffic;
     };
     struct PlatformRequest
     {
@@ -192,6 +196,8 @@ private:
     void replyError(QWebSocket *socket, const QJsonValue &id, const QString &code,
                     const QString &message);
     void send(QWebSocket *socket, const QJsonObject &message);
+    // A message sent to or received from socket, for its session's traffic.
+    void countSent(QWebSocket *socket, qsizetype bytes);
 
     Authenticator &m_authenticator;
     const Access::AccessModel &m_access;

@@ -105,6 +105,7 @@ bool EdgeEndpoint::sendBinaryToSession(quint64 session, const QByteArray &frame)
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return false;
     socket->sendBinaryMessage(frame);
+    countSent(socket, frame.size());
     return true;
 }
 
@@ -126,6 +127,9 @@ void EdgeEndpoint::onBinary(QWebSocket *socket, const QByteArray &frame)
     if (session == m_sessions.end())
         return;
     session->heardAt = m_clock.elapsed();
+    session->traffic->received(frame.size());
+    if (!session->user.isEmpty())
+        session->traffic->touch(QDateTime::currentDateTimeUtc());
     const auto protocolError = [&](const QString &text) {
         replyError(socket, QJsonValue(), u"bad-request"_s, text);
         if (++session->badFrames >= MaximumBadFrames) {
