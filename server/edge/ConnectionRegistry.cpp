@@ -4,7 +4,6 @@
 #include "wire/Wire.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -12,26 +11,9 @@ namespace Bulwark {
 
 namespace {
 
-// EntityJson::timestamp() of a UTC time in ms since the epoch, without
-// QDateTime::toString (which dominates a list of 10,000 otherwise).
 QString utcTimestamp(qint64 ms)
 {
-    constexpr qint64 DayMs = 86400000;
-    constexpr qint64 UnixEpochJulianDay = 2440588;
-    qint64 days = ms / DayMs;
-    qint64 rest = ms % DayMs;
-    if (rest < 0) {
-        rest += DayMs;
-        --days;
-    }
-    const QDate date = QDate::fromJulianDay(days + UnixEpochJulianDay);
-    if (date.year() < 1000 || date.year() > 9999)
-        return EntityJson::timestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC));
-    char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year(),
-                  date.month(), date.day(), int(rest / 3600000), int(rest / 60000 % 60),
-                  int(rest / 1000 % 60), int(rest % 1000));
-    return QString::fromLatin1(text);
+    return EntityJson::timestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC));
 }
 
 // The fields of a connected Thing (without "connected").
