@@ -32,7 +32,10 @@ QUrl loopbackUrlFor(const QHostAddress &address, quint16 port)
 
 ConnectionManager::ConnectionManager(QObject *parent)
     : QObject(parent)
-{}
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] { openSession(m_endpoint); });
+}
 
 // Declared here so that unique_ptr sees the complete ServerThread.
 ConnectionManager::~ConnectionManager()
@@ -91,6 +94,14 @@ void ConnectionManager::retryWithPassword(const QString &password)
 
 void ConnectionManager::connectTo(const Models::ServerEndpoint &endpoint)
 {
+    // Asked for by the user (or the embedded server's start): a fresh backoff.
+    m_retryTimer.stop();
+    m_retryDelayMs = FirstRetryDelayMs;
+    openSession(endpoint);
+}
+
+void ConnectionManager::openSession(const Models::ServerEndpoint &endpoint)
+{
     endSession();
     m_endpoint = endpoint;
     m_lastError.clear();
@@ -109,20 +120,83 @@ void ConnectionManager::connectTo(const Models::ServerEndpoint &endpoint)
             return;
         }
         if (!result.isOk()) {
+            // No server answered (down, restarting, refusing connections) or
+            // a proxy in front says it is unavailable: that passes, so try
+            // again. A wrong certificate or a refusal does not.
+            const bool transient = (result.httpStatus == 0 && result.errorCode == u"network") ||
+                                   result.httpStatus >= 500;
             fail(result.errorMessage);
+            if (transient)
+                scheduleRetry();
             return;
         }
+        m_retryDelayMs = FirstRetryDelayMs;
         m_events = new EventStream(m_endpoint, this);
         connect(m_events, &EventStream::stateChanged, this,
-                &ConnectionManager::liveEventsStateChanged);
+                &ConnectionManager::handleLiveEventsState);
+        connect(m_events, &EventStream::resynchronized, this, [this] {
+            if (m_state != State::Reconnecting)
+                return;
+            setState(State::Connected);
+            Q_EMIT reconnected();
+        });
         setState(State::Connected);
         Q_EMIT sessionChanged();
         m_events->start();
     });
 }
 
+void ConnectionManager::handleLiveEventsState(EventStream::State state)
+{
+    if (state == EventStream::State::Live)
+        m_wasLive = true;
+    else if (m_wasLive && m_state == State::Connected)
+        setState(State::Reconnecting); // the link dropped; the stream retries
+    Q_EMIT liveEventsStateChanged(state);
+}
+
+void ConnectionManager::scheduleRetry()
+{
+    const int delay = m_retryDelayMs;
+    m_retryDelayMs = qMin(m_retryDelayMs * 2, MaximumRetryDelayMs);
+    m_retryTimer.start(delay);
+    Q_EMIT retryScheduled(delay);
+}
+
+int ConnectionManager::millisecondsUntilRetry() const
+{
+    return m_retryTimer.isActive() ? m_retryTimer.remainingTime() : -1;
+}
+
+bool ConnectionManager::canReconnectNow() const
+{
+    return m_retryTimer.isActive() || m_state == State::Reconnecting;
+}
+
+void ConnectionManager::reconnectNow()
+{
+    if (m_state == State::Reconnecting && m_events) {
+        m_events->stop();
+        m_events->start();
+        return;
+    }
+    if (m_retryTimer.isActive()) {
+        m_retryTimer.stop();
+        openSession(m_endpoint);
+    }
+}
+
+void ConnectionManager::disconnectFromServer()
+{
+    m_retryTimer.stop();
+    endSession();
+    setState(State::Disconnected);
+    Q_EMIT sessionChanged();
+}
+
 void ConnectionManager::endSession()
 {
+    m_wasLive = false;
     // deleteLater: we may be inside one of their callbacks.
     if (m_events) {
         m_events->stop();

@@ -4,6 +4,8 @@
 
 #include "ServerConfig.h"
 
+#include <QLocale>
+
 class QApplication;
 class QCoreApplication;
 
@@ -14,12 +16,29 @@ struct ConsoleOptions
     ServerConfig embeddedServer;
 };
 
-// Installs the translators, shows the main window with an embedded server,
-// and runs app.exec(); returns its exit code.
+// Installs the translators and the appearance the user chose, shows the main
+// window with an embedded server, and runs app.exec(); returns its exit code.
 int runConsole(QApplication &app, const ConsoleOptions &options);
 
-// Installs Bulwark's and Qt's translations for the system locale (the
-// translators are parented to `app`). Returns whether Bulwark's own was found.
-bool installTranslators(QCoreApplication &app);
+// Installs Bulwark's and Qt's translations for `locale` (the translators are
+// parented to `app`), replacing any installed by an earlier call; every
+// widget then receives QEvent::LanguageChange. Returns whether Bulwark's own
+// catalogue was found (English needs none).
+bool installTranslators(QCoreApplication &app, const QLocale &locale = QLocale());
+
+// Preferences → Language.
+enum class Language
+{
+    System,
+    English,
+    German
+};
+
+[[nodiscard]] QLocale localeFor(Language language);
+// The stored choice (System when none).
+[[nodiscard]] Language storedLanguage();
+// Stores `language`, makes its locale the default and installs its
+// translators at once.
+void applyLanguage(QCoreApplication &app, Language language);
 
 } // namespace Bulwark::Ui

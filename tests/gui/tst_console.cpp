@@ -17,6 +17,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,6 +60,7 @@ private:
     [[nodiscard]] bool viewShows(const QString &name) const;
 
     QTemporaryDir m_dataDir;
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<ConsoleWindow> m_window;
     std::unique_ptr<QAbstractItemModelTester> m_modelTester;
 };
@@ -88,6 +90,11 @@ QString TestConsole::fingerprint() const
 void TestConsole::initTestCase()
 {
     QVERIFY(m_dataDir.isValid());
+    // Window state and recent servers go to a scratch directory, never the
+    // developer's own settings.
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
     qputenv("BULWARK_ADMIN_PASSWORD", AdminPassword.toUtf8());
     Bulwark::Ui::ConsoleOptions options;
     options.embeddedServer.dataDir = m_dataDir.path();
