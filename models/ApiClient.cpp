@@ -42,7 +42,15 @@ ApiClient::~ApiClient() = default;
 QUrl ApiClient::urlFor(const QString &path) const
 {
     QUrl url = m_endpoint.baseUrl;
-    url.setPath(path);
+    // A query ("/api/Audit?actor=alice") goes into the URL's query, already
+    // percent-encoded by the caller; setPath() alone would encode the '?'.
+    const qsizetype queryStart = path.indexOf(u'?');
+    if (queryStart < 0) {
+        url.setPath(path);
+        return url;
+    }
+    url.setPath(path.left(queryStart));
+    url.setQuery(path.mid(queryStart + 1), QUrl::TolerantMode);
     return url;
 }
 

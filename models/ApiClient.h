@@ -41,7 +41,8 @@ public:
 
     [[nodiscard]] const ServerEndpoint &endpoint() const { return m_endpoint; }
 
-    // `path` is an absolute API path such as "/api/Things". The callback runs
+    // `path` is an absolute API path such as "/api/Things", optionally with a
+    // percent-encoded query ("/api/Audit?actor=alice"). The callback runs
     // on this thread once the answer is in, unless `context` was destroyed.
     void get(const QString &path, const QObject *context, Callback callback);
     void post(const QString &path, const QJsonObject &body, const QObject *context,
