@@ -3,9 +3,16 @@
 // ConsoleWindow.cpp.
 #include "ConsoleWindow.h"
 
+#include "AppKeysPage.h"
+#include "AuditPage.h"
 #include "ConsolePage.h"
-#include "EmptyStatePage.h"
+#include "DevicesPage.h"
+#include "DirectoryServicesPage.h"
+#include "OrganizationsPage.h"
+#include "PermissionsPage.h"
 #include "ThingsPage.h"
+#include "TransfersPage.h"
+#include "UsersPage.h"
 #include "models/ThingsModel.h"
 
 #include <QListWidget>
@@ -17,12 +24,16 @@ namespace Bulwark::Ui {
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int ThingsAreaIndex = 2;
+constexpr int DevicesAreaIndex = 0;
+constexpr int NavigationIconSize = 22;
+constexpr int NavigationWidth = 190;
 } // namespace
 
-void ConsoleWindow::addArea(const QString &name, QWidget *page)
+void ConsoleWindow::addArea(const char *sourceName, QWidget *page)
 {
-    m_navigation->addItem(name);
+    auto *item = new QListWidgetItem(tr(sourceName), m_navigation);
+    // The untranslated name: retranslate() and the icons go by it.
+    item->setData(Qt::UserRole + 1, QString::fromUtf8(sourceName));
     m_pages->addWidget(page);
     if (auto *sessionPage = qobject_cast<ConsolePage *>(page))
         m_sessionPages.append(sessionPage);
@@ -32,50 +43,41 @@ void ConsoleWindow::buildAreas()
 {
     m_navigation->setObjectName(u"navigationList"_s);
     m_pages->setObjectName(u"areaPages"_s);
-    const QString later = tr("This area arrives in a later version of Bulwark.");
-    const auto placeholder = [this, &later](const QString &title, const QString &what) {
-        return new EmptyStatePage(title, what + u"\n\n"_s + later, this);
-    };
 
-    addArea(tr("Organizations"),
-            placeholder(tr("Organizations"),
-                        tr("Organizations and their units decide who can see which entities. "
-                           "Here you will build organization trees and grant visibility to "
-                           "units; a grant to a unit is also seen by the units above it.")));
-    addArea(tr("Users & Groups"),
-            placeholder(tr("Users & Groups"),
-                        tr("Here you will add users, reset passwords, nest groups and see who "
-                           "belongs to Administrators.")));
+    // Watching first, then what is watched, then who may do what, then the
+    // record of it. The names are marked here for lupdate and translated in
+    // addArea() (and again by retranslate() after a language switch).
+    auto *devices = new DevicesPage(this);
+    connect(devices, &DevicesPage::connectDeviceHelpRequested, this,
+            &ConsoleWindow::showConnectDeviceHelp);
+    addArea(QT_TR_NOOP("Devices"), devices);
     m_thingsPage = new ThingsPage(m_thingsModel, this);
-    addArea(tr("Things"), m_thingsPage);
-    addArea(tr("Permissions"),
-            placeholder(tr("Permissions"),
-                        tr("Here you will grant and deny design-time (create, read, update, "
-                           "delete) and run-time (property, service, event) permissions, and "
-                           "ask why a user may or may not do something.")));
-    addArea(tr("Devices"),
-            placeholder(tr("Devices"),
-                        tr("Devices and gateways connected over the edge protocol will be listed "
-                           "here with their sessions, bound properties and last contact.")));
-    addArea(tr("File transfers"),
-            placeholder(tr("File transfers"),
-                        tr("File repositories and transfers to and from devices will be shown "
-                           "here, with their progress and MD5/SHA-256 checks.")));
-    addArea(
-        tr("Audit"),
-        placeholder(tr("Audit"), tr("The audit trail will be searchable here: every administrative "
-                                    "action and security decision, who made it and when.")));
+    addArea(QT_TR_NOOP("Things"), m_thingsPage);
+    addArea(QT_TR_NOOP("File transfers"), new TransfersPage(this));
+    addArea(QT_TR_NOOP("Organizations"), new OrganizationsPage(this));
+    addArea(QT_TR_NOOP("Permissions"), new PermissionsPage(this));
+    addArea(QT_TR_NOOP("Users & Groups"), new UsersPage(this));
+    addArea(QT_TR_NOOP("App keys"), new AppKeysPage(this));
+    addArea(QT_TR_NOOP("Directory services"), new DirectoryServicesPage(this));
+    addArea(QT_TR_NOOP("Audit"), new AuditPage(this));
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
             &QStackedWidget::setCurrentIndex);
-    m_navigation->setMaximumWidth(220);
+    m_navigation->setIconSize(QSize(NavigationIconSize, NavigationIconSize));
+    m_navigation->setSpacing(2);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
 
     auto *splitter = new QSplitter(this);
+    splitter->setObjectName(u"mainSplitter"_s);
     splitter->addWidget(m_navigation);
     splitter->addWidget(m_pages);
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(0, false);
+    splitter->setSizes({NavigationWidth, 1000});
     setCentralWidget(splitter);
-    showArea(ThingsAreaIndex);
+    showArea(DevicesAreaIndex);
 }
 
 void ConsoleWindow::showArea(int index)

@@ -53,24 +53,15 @@ struct KnownArea
     const char *icon;
 };
 constexpr KnownArea KnownAreas[] = {
-    {"Organizations", "organizations"},
-    {"Users & Groups", "users"},
-    {"Users & groups", "users"},
-    {"Users", "users"},
-    {"App keys", "app-keys"},
-    {"App Keys", "app-keys"},
-    {"Application keys", "app-keys"},
-    {"Directory services", "directory"},
-    {"Directory Services", "directory"},
-    {"Directory", "directory"},
-    {"Things", "things"},
-    {"Permissions", "permissions"},
     {"Devices", "devices"},
+    {"Things", "things"},
     {"File transfers", "transfers"},
-    {"File Transfers", "transfers"},
-    {"Transfers", "transfers"},
+    {"Organizations", "organizations"},
+    {"Permissions", "permissions"},
+    {"Users & Groups", "users"},
+    {"App keys", "app-keys"},
+    {"Directory services", "directory"},
     {"Audit", "audit"},
-    {"Audit log", "audit"},
 };
 
 // The platform's binding for `key`, or `fallback` where it has none (Quit has

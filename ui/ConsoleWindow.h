@@ -71,7 +71,8 @@ private:
     void buildMenus();
     void buildStatusBar();
     void buildAreas();
-    void addArea(const QString &name, QWidget *page);
+    // `sourceName` is marked with QT_TR_NOOP (ConsoleWindow context).
+    void addArea(const char *sourceName, QWidget *page);
     void updateStatus();
     void applySession();
     void askForPassword(const QString &reason);

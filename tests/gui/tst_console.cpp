@@ -5,7 +5,9 @@
 #include "models/CertificateProbe.h"
 #include "models/ThingsModel.h"
 #include "ui/ConnectDialog.h"
+#include "ui/ConsolePage.h"
 #include "ui/ConsoleWindow.h"
+#include "ui/EmptyStatePage.h"
 #include "ui/NewThingDialog.h"
 #include "ui/ThingsPage.h"
 
@@ -18,6 +20,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -40,7 +43,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void statusBarShowsConnection();
-    void unfilledAreasExplainThemselves();
+    void everyAreaIsAPage();
     void emptyStateBeforeFirstThing();
     void invalidNameIsRefusedBeforeSending();
     void createsThingThroughDialog();
@@ -137,31 +140,33 @@ void TestConsole::statusBarShowsConnection()
     QCOMPARE(live->text(), u"Live events: on"_s);
 }
 
-void TestConsole::unfilledAreasExplainThemselves()
+void TestConsole::everyAreaIsAPage()
 {
     auto *navigation = m_window->findChild<QListWidget *>(u"navigationList"_s);
     QVERIFY(navigation);
-    QCOMPARE(navigation->count(), 7);
-    const QStringList expected{u"Organizations"_s, u"Users & Groups"_s, u"Things"_s,
-                               u"Permissions"_s,   u"Devices"_s,        u"File transfers"_s,
-                               u"Audit"_s};
-    for (int row = 0; row < navigation->count(); ++row)
-        QCOMPARE(navigation->item(row)->text(), expected.at(row));
-
-    // Click "Devices": the page must say what will be there, not be blank.
-    QListWidgetItem *devices = navigation->item(4);
-    QTest::mouseClick(navigation->viewport(), Qt::LeftButton, {},
-                      navigation->visualItemRect(devices).center());
-    auto *pages = navigation->parentWidget()->findChild<QWidget *>(u"areaPages"_s);
+    const QStringList expected{u"Devices"_s,         u"Things"_s,         u"File transfers"_s,
+                               u"Organizations"_s,   u"Permissions"_s,    u"Users & Groups"_s,
+                               u"App keys"_s,        u"Directory services"_s, u"Audit"_s};
+    QCOMPARE(navigation->count(), expected.size());
+    auto *pages = m_window->findChild<QStackedWidget *>(u"areaPages"_s);
     QVERIFY(pages);
-    const auto texts = m_window->findChildren<QLabel *>(u"emptyStateText"_s);
-    bool found = false;
-    for (const QLabel *text : texts)
-        found |= text->isVisible() && text->text().contains(u"edge protocol"_s);
-    QVERIFY(found);
+    QCOMPARE(pages->count(), expected.size());
+    for (int row = 0; row < navigation->count(); ++row) {
+        QCOMPARE(navigation->item(row)->text(), expected.at(row));
+        QVERIFY2(!navigation->item(row)->icon().isNull(), qPrintable(expected.at(row)));
+        // A real page, not a placeholder: each one gets the session.
+        QVERIFY2(qobject_cast<Bulwark::Ui::ConsolePage *>(pages->widget(row)) ||
+                     pages->widget(row) == m_window->thingsPage(),
+                 qPrintable(expected.at(row)));
+        QVERIFY(!qobject_cast<Bulwark::Ui::EmptyStatePage *>(pages->widget(row)));
+    }
 
-    m_window->showArea(2);
-    QVERIFY(m_window->thingsPage()->isVisible());
+    // Clicking an entry shows its page.
+    QListWidgetItem *things = navigation->item(1);
+    QTest::mouseClick(navigation->viewport(), Qt::LeftButton, {},
+                      navigation->visualItemRect(things).center());
+    QTRY_VERIFY(m_window->thingsPage()->isVisible());
+    QCOMPARE(pages->currentWidget(), m_window->thingsPage());
 }
 
 void TestConsole::emptyStateBeforeFirstThing()
