@@ -16,14 +16,43 @@
 #include "models/ThingsModel.h"
 
 #include <QListWidget>
+#include <QPainter>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
 
 namespace Bulwark::Ui {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// Paints the selected area with a tint of the palette's highlight and the
+// normal text colour, so that the (blue) icons stay visible on it; decided at
+// paint time, so it follows a switch between the light and dark palettes.
+class NavigationDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem plain = option;
+        if (option.state & QStyle::State_Selected) {
+            QColor tint = option.palette.color(QPalette::Highlight);
+            tint.setAlpha(SelectionAlpha);
+            painter->fillRect(option.rect, tint);
+            plain.state &= ~QStyle::State_Selected;
+            plain.font.setBold(true);
+        }
+        QStyledItemDelegate::paint(painter, plain, index);
+    }
+
+private:
+    static constexpr int SelectionAlpha = 70;
+};
+
 constexpr int DevicesAreaIndex = 0;
 constexpr int NavigationIconSize = 22;
 constexpr int NavigationWidth = 190;
@@ -64,6 +93,7 @@ void ConsoleWindow::buildAreas()
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
             &QStackedWidget::setCurrentIndex);
     m_navigation->setIconSize(QSize(NavigationIconSize, NavigationIconSize));
+    m_navigation->setItemDelegate(new NavigationDelegate(m_navigation));
     m_navigation->setSpacing(2);
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);

@@ -5,10 +5,18 @@
 // devices (edge/examples/simulated_device, as separate processes) and saves
 // one PNG per navigation area. Run by tests/gui/take-screenshots.sh under Xvfb.
 #include "RestProbe.h"
+#include "models/PermissionMatrixModel.h"
+#include "ui/Appearance.h"
 #include "ui/ConnectionManager.h"
 #include "ui/ConsoleWindow.h"
+#include "ui/PermissionsPage.h"
 
 #include <QAbstractItemView>
+#include <QAction>
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeView>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -137,6 +145,10 @@ public:
         call("PUT", u"/api/Organizations/Acme/Units/Hall1/Members"_s,
              {{u"members"_s,
                QJsonArray{QJsonObject{{u"type"_s, u"User"_s}, {u"name"_s, u"alice"_s}}}}});
+        // The pumps' user sees every Thing made visible anywhere in Acme.
+        call("PUT", u"/api/Organizations/Acme/Units/Acme/Members"_s,
+             {{u"members"_s,
+               QJsonArray{QJsonObject{{u"type"_s, u"User"_s}, {u"name"_s, u"pump-gateway"_s}}}}});
         call("PUT", u"/api/Organizations/Acme/Units/Maintenance/Members"_s,
              {{u"members"_s,
                QJsonArray{QJsonObject{{u"type"_s, u"Group"_s}, {u"name"_s, u"NightShift"_s}}}}});
@@ -154,6 +166,12 @@ public:
                           rule(u"User"_s, u"pump-gateway"_s, u"EventInvoke"_s, u"Allow"_s)}}});
         call("PUT", u"/api/Things/Pump2/Permissions"_s,
              {{u"rules"_s, QJsonArray{rule(u"User"_s, u"bob"_s, u"PropertyWrite"_s, u"Deny"_s)}}});
+        // The pumps upload their logs into DeviceLogs (Update on the target).
+        call("PUT", u"/api/Things/DeviceLogs/Permissions"_s,
+             {{u"rules"_s,
+               QJsonArray{rule(u"User"_s, u"pump-gateway"_s, u"Update"_s, u"Allow"_s)}}});
+        call("PUT", u"/api/Things/DeviceLogs/Visibility"_s,
+             {{u"units"_s, QJsonArray{u"Acme/Plant"_s}}});
         for (const QString &name : m_pumps)
             call("PUT", u"/api/Things/%1/Visibility"_s.arg(name),
                  {{u"units"_s, QJsonArray{u"Acme/Hall%1"_s.arg(name.right(1) == u"3"_s ? 2 : 1)}}});
@@ -242,12 +260,88 @@ QString slug(const QString &areaName)
 void selectFirstRow(QWidget *page)
 {
     const auto views = page->findChildren<QAbstractItemView *>();
+    for (QAbstractItemView *view : views)
+        if (auto *tree = qobject_cast<QTreeView *>(view))
+            tree->expandAll();
     for (QAbstractItemView *view : views) {
         if (!view->isVisible() || !view->model() || view->model()->rowCount() == 0)
             continue;
         view->setCurrentIndex(view->model()->index(0, 0));
         return;
     }
+}
+
+bool save(QWidget &widget, const QDir &dir, const QString &name)
+{
+    const QString file = dir.filePath(u"console-%1.png"_s.arg(name));
+    if (!widget.grab().save(file)) {
+        std::fprintf(stderr, "console_screenshots: cannot write %s\n", qPrintable(file));
+        return false;
+    }
+    say(u"saved %1"_s.arg(file));
+    return true;
+}
+
+int rowOfArea(const QListWidget &navigation, const QString &name)
+{
+    for (int row = 0; row < navigation.count(); ++row)
+        if (navigation.item(row)->text() == name)
+            return row;
+    return -1;
+}
+
+// Permissions in effective mode: why bob may not write Pump2's properties.
+bool takeEffectivePermissions(ConsoleWindow &window, const QListWidget &navigation,
+                              const QDir &dir)
+{
+    window.showArea(rowOfArea(navigation, u"Permissions"_s));
+    auto *page = window.findChild<Bulwark::Ui::PermissionsPage *>();
+    if (!page)
+        return false;
+    Bulwark::Models::PermissionScope scope;
+    scope.level = Bulwark::Models::PermissionScope::Level::Entity;
+    scope.collection = u"Things"_s;
+    scope.name = u"Pump2"_s;
+    page->setScope(scope);
+    QTest::qWait(SettleMs);
+    if (auto *tabs = page->findChild<QTabWidget *>(u"permissionTabs"_s))
+        tabs->setCurrentIndex(1);
+    page->setEffectiveMode(true);
+    page->setEffectiveUser(u"bob"_s);
+    QTest::qWait(SettleMs);
+    if (auto *view = page->findChild<QTableView *>(u"runTimeView"_s); view && view->model()) {
+        // Column 0 names the principal; PropertyWrite is the second run-time one.
+        view->setCurrentIndex(view->model()->index(0, 2));
+        QTest::qWait(SettleMs);
+    }
+    const bool saved = save(window, dir, u"permissions-effective"_s);
+    page->setEffectiveMode(false);
+    return saved;
+}
+
+// The new-user dialog refusing a weak password as it is typed.
+bool takeWeakPassword(ConsoleWindow &window, const QListWidget &navigation, const QDir &dir)
+{
+    window.showArea(rowOfArea(navigation, u"Users & Groups"_s));
+    auto *newUser = window.findChild<QAction *>(u"newUserAction"_s);
+    if (!newUser)
+        return false;
+    newUser->trigger();
+    QTest::qWait(SettleMs / 2);
+    QWidget *dialog = nullptr;
+    for (QWidget *widget : QApplication::topLevelWidgets())
+        if (widget->objectName() == u"userDialog"_s && widget->isVisible())
+            dialog = widget;
+    if (!dialog)
+        return false;
+    if (auto *name = dialog->findChild<QLineEdit *>(u"userNameEdit"_s))
+        name->setText(u"carol"_s);
+    if (auto *password = dialog->findChild<QLineEdit *>(u"userPasswordEdit"_s))
+        QTest::keyClicks(password, u"Sunshine2024!"_s);
+    QTest::qWait(SettleMs);
+    const bool saved = save(*dialog, dir, u"new-user-weak-password"_s);
+    dialog->close();
+    return saved;
 }
 
 } // namespace
@@ -321,18 +415,23 @@ int main(int argc, char *argv[])
     int saved = 0;
     for (int row = 0; row < navigation->count(); ++row) {
         window.showArea(row);
+        window.reload();
         QTest::qWait(SettleMs);
         selectFirstRow(pages->currentWidget());
         QTest::qWait(SettleMs / 2);
-        const QString file =
-            outputDir.filePath(u"console-%1.png"_s.arg(slug(navigation->item(row)->text())));
-        if (!window.grab().save(file)) {
-            std::fprintf(stderr, "console_screenshots: cannot write %s\n", qPrintable(file));
+        if (!save(window, outputDir, slug(navigation->item(row)->text())))
             return 1;
-        }
-        say(u"saved %1"_s.arg(file));
         ++saved;
     }
+    saved += takeEffectivePermissions(window, *navigation, outputDir) ? 1 : 0;
+    saved += takeWeakPassword(window, *navigation, outputDir) ? 1 : 0;
+
+    // The dark palette, on the live devices.
+    Bulwark::Ui::Appearance::instance()->setMode(Bulwark::Ui::AppearanceMode::Dark);
+    window.showArea(0);
+    selectFirstRow(pages->currentWidget());
+    QTest::qWait(SettleMs);
+    saved += save(window, outputDir, u"dark"_s) ? 1 : 0;
     plant.stopDevices();
     say(u"%1 screenshots in %2"_s.arg(saved).arg(outputDir.path()));
     return 0;
