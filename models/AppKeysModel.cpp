@@ -26,7 +26,7 @@ QString shortTime(const QDateTime &time)
 } // namespace
 
 AppKeysModel::AppKeysModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {}
 
 AppKeysModel::~AppKeysModel() = default;
@@ -103,59 +103,7 @@ QList<AppKeySummary> AppKeysModel::parseList(const QJsonDocument &document)
 
 void AppKeysModel::setKeys(const QList<AppKeySummary> &keys)
 {
-    QHash<QString, qsizetype> incoming;
-    incoming.reserve(keys.size());
-    for (qsizetype i = 0; i < keys.size(); ++i)
-        incoming.insert(keys.at(i).name, i);
-
-    for (int row = int(m_keys.size()) - 1; row >= 0;) {
-        if (incoming.contains(m_keys.at(row).name)) {
-            --row;
-            continue;
-        }
-        int first = row;
-        while (first > 0 && !incoming.contains(m_keys.at(first - 1).name))
-            --first;
-        beginRemoveRows({}, first, row);
-        m_keys.remove(first, row - first + 1);
-        endRemoveRows();
-        row = first - 1;
-    }
-
-    QSet<QString> present;
-    for (int row = 0; row < m_keys.size(); ++row) {
-        const AppKeySummary &updated = keys.at(incoming.value(m_keys.at(row).name));
-        present.insert(updated.name);
-        if (m_keys.at(row) != updated) {
-            m_keys[row] = updated;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-    QList<AppKeySummary> added;
-    for (const AppKeySummary &key : keys) {
-        if (!present.contains(key.name))
-            added.append(key);
-    }
-    if (!added.isEmpty()) {
-        const int first = int(m_keys.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_keys.append(added);
-        endInsertRows();
-    }
-}
-
-int AppKeysModel::rowOf(const QString &name) const
-{
-    for (int row = 0; row < m_keys.size(); ++row) {
-        if (m_keys.at(row).name == name)
-            return row;
-    }
-    return -1;
-}
-
-int AppKeysModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_keys.size());
+    replaceRows(keys);
 }
 
 int AppKeysModel::columnCount(const QModelIndex &parent) const
@@ -176,7 +124,7 @@ QVariant AppKeysModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const AppKeySummary &key = m_keys.at(index.row());
+    const AppKeySummary &key = m_rows.at(index.row());
     if (role == NameRole)
         return key.name;
     if (role == SortRole) {

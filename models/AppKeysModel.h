@@ -4,7 +4,8 @@
 // own changes, on request, and after the event stream had a gap.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "KeyedTableModel.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPointer>
@@ -30,7 +31,7 @@ struct AppKeySummary
     friend bool operator==(const AppKeySummary &, const AppKeySummary &) = default;
 };
 
-class AppKeysModel final : public QAbstractTableModel
+class AppKeysModel final : public KeyedTableModel<AppKeySummary>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AppKeysModel)
@@ -65,10 +66,8 @@ public:
     [[nodiscard]] static QList<AppKeySummary> parseList(const QJsonDocument &document);
 
     [[nodiscard]] bool isLoaded() const { return m_loaded; }
-    [[nodiscard]] int rowOf(const QString &name) const;
-    [[nodiscard]] const AppKeySummary &keyAt(int row) const { return m_keys.at(row); }
+    [[nodiscard]] const AppKeySummary &keyAt(int row) const { return m_rows.at(row); }
 
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
@@ -79,9 +78,10 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
 
 private:
+    [[nodiscard]] QString rowKey(const AppKeySummary &row) const override { return row.name; }
+
     [[nodiscard]] QString stateText(const AppKeySummary &key) const;
 
-    QList<AppKeySummary> m_keys;
     QPointer<ApiClient> m_client;
     QMetaObject::Connection m_resyncConnection;
     quint64 m_generation = 0;

@@ -19,7 +19,7 @@ constexpr int BatchIntervalMs = 250;
 } // namespace
 
 ThingsModel::ThingsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
@@ -117,61 +117,7 @@ QList<ThingSummary> ThingsModel::parseList(const QJsonDocument &document)
 
 void ThingsModel::setThings(const QList<ThingSummary> &things)
 {
-    QHash<QString, qsizetype> incoming;
-    incoming.reserve(things.size());
-    for (qsizetype i = 0; i < things.size(); ++i)
-        incoming.insert(things.at(i).name, i);
-
-    // Remove vanished rows, back to front, in contiguous runs.
-    for (int row = int(m_things.size()) - 1; row >= 0;) {
-        if (incoming.contains(m_things.at(row).name)) {
-            --row;
-            continue;
-        }
-        int first = row;
-        while (first > 0 && !incoming.contains(m_things.at(first - 1).name))
-            --first;
-        beginRemoveRows({}, first, row);
-        m_things.remove(first, row - first + 1);
-        endRemoveRows();
-        row = first - 1;
-    }
-
-    // Update rows that stayed, then append the new ones.
-    QSet<QString> present;
-    for (int row = 0; row < m_things.size(); ++row) {
-        const ThingSummary &updated = things.at(incoming.value(m_things.at(row).name));
-        present.insert(updated.name);
-        if (m_things.at(row) != updated) {
-            m_things[row] = updated;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-    QList<ThingSummary> added;
-    for (const ThingSummary &thing : things) {
-        if (!present.contains(thing.name))
-            added.append(thing);
-    }
-    if (!added.isEmpty()) {
-        const int first = int(m_things.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_things.append(added);
-        endInsertRows();
-    }
-}
-
-int ThingsModel::rowOf(const QString &name) const
-{
-    for (int row = 0; row < m_things.size(); ++row) {
-        if (m_things.at(row).name == name)
-            return row;
-    }
-    return -1;
-}
-
-int ThingsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_things.size());
+    replaceRows(things);
 }
 
 int ThingsModel::columnCount(const QModelIndex &parent) const
@@ -183,7 +129,7 @@ QVariant ThingsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const ThingSummary &thing = m_things.at(index.row());
+    const ThingSummary &thing = m_rows.at(index.row());
     if (role == NameRole)
         return thing.name;
     if (role == SortRole && index.column() == ModifiedColumn)

@@ -4,7 +4,8 @@
 // changes per second never flood the view.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "KeyedTableModel.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPointer>
@@ -27,7 +28,7 @@ struct ThingSummary
     friend bool operator==(const ThingSummary &, const ThingSummary &) = default;
 };
 
-class ThingsModel final : public QAbstractTableModel
+class ThingsModel final : public KeyedTableModel<ThingSummary>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ThingsModel)
@@ -63,10 +64,8 @@ public:
     [[nodiscard]] static QList<ThingSummary> parseList(const QJsonDocument &document);
 
     [[nodiscard]] bool isLoaded() const { return m_loaded; }
-    [[nodiscard]] int rowOf(const QString &name) const;
-    [[nodiscard]] const ThingSummary &thingAt(int row) const { return m_things.at(row); }
+    [[nodiscard]] const ThingSummary &thingAt(int row) const { return m_rows.at(row); }
 
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
@@ -77,9 +76,10 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
 
 private:
+    [[nodiscard]] QString rowKey(const ThingSummary &row) const override { return row.name; }
+
     void applyEvent(const LiveEvent &event);
 
-    QList<ThingSummary> m_things;
     QPointer<ApiClient> m_client;
     QPointer<EventStream> m_events;
     QMetaObject::Connection m_eventConnection;

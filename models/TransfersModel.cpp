@@ -147,7 +147,7 @@ QString TransferInfo::failedCheck() const
 }
 
 TransfersModel::TransfersModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
@@ -229,15 +229,15 @@ void TransfersModel::upsert(const TransferInfo &transfer)
 {
     const int row = rowOf(transfer.id);
     if (row >= 0) {
-        if (m_transfers.at(row) != transfer) {
-            m_transfers[row] = transfer;
+        if (m_rows.at(row) != transfer) {
+            m_rows[row] = transfer;
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         }
         return;
     }
     // Newest first, as the server lists them.
     beginInsertRows({}, 0, 0);
-    m_transfers.prepend(transfer);
+    m_rows.prepend(transfer);
     endInsertRows();
 }
 
@@ -268,7 +268,7 @@ void TransfersModel::refresh()
                     // What changed meanwhile is newer than this list.
                     const int row =
                         m_changedWhileLoading.contains(transfer.id) ? rowOf(transfer.id) : -1;
-                    transfers.append(row >= 0 ? m_transfers.at(row) : transfer);
+                    transfers.append(row >= 0 ? m_rows.at(row) : transfer);
                 }
                 for (const QString &id : std::as_const(m_changedWhileLoading)) {
                     const int row = rowOf(id);
@@ -276,7 +276,7 @@ void TransfersModel::refresh()
                         std::any_of(transfers.cbegin(), transfers.cend(),
                                     [&id](const TransferInfo &t) { return t.id == id; });
                     if (row >= 0 && !listed)
-                        transfers.prepend(m_transfers.at(row));
+                        transfers.prepend(m_rows.at(row));
                 }
                 m_changedWhileLoading.clear();
                 replaceAll(transfers);
@@ -293,55 +293,7 @@ void TransfersModel::refresh()
 
 void TransfersModel::replaceAll(const QList<TransferInfo> &transfers)
 {
-    QHash<QString, qsizetype> incoming;
-    incoming.reserve(transfers.size());
-    for (qsizetype i = 0; i < transfers.size(); ++i)
-        incoming.insert(transfers.at(i).id, i);
-
-    // Remove vanished rows, back to front, in contiguous runs.
-    for (int row = int(m_transfers.size()) - 1; row >= 0;) {
-        if (incoming.contains(m_transfers.at(row).id)) {
-            --row;
-            continue;
-        }
-        int first = row;
-        while (first > 0 && !incoming.contains(m_transfers.at(first - 1).id))
-            --first;
-        beginRemoveRows({}, first, row);
-        m_transfers.remove(first, row - first + 1);
-        endRemoveRows();
-        row = first - 1;
-    }
-    // Update the rows that stayed (keeps selections), then add the new ones.
-    QSet<QString> present;
-    for (int row = 0; row < m_transfers.size(); ++row) {
-        const TransferInfo &updated = transfers.at(incoming.value(m_transfers.at(row).id));
-        present.insert(updated.id);
-        if (m_transfers.at(row) != updated) {
-            m_transfers[row] = updated;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-    QList<TransferInfo> added;
-    for (const TransferInfo &transfer : transfers) {
-        if (!present.contains(transfer.id))
-            added.append(transfer);
-    }
-    if (!added.isEmpty()) {
-        const int first = int(m_transfers.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_transfers.append(added);
-        endInsertRows();
-    }
-}
-
-int TransfersModel::rowOf(const QString &id) const
-{
-    for (int row = 0; row < m_transfers.size(); ++row) {
-        if (m_transfers.at(row).id == id)
-            return row;
-    }
-    return -1;
+    replaceRows(transfers);
 }
 
 QString TransfersModel::stateText(const QString &state)
@@ -387,11 +339,6 @@ QString TransfersModel::formatDuration(qint64 seconds)
     return tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60);
 }
 
-int TransfersModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_transfers.size());
-}
-
 int TransfersModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -401,7 +348,7 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const TransferInfo &transfer = m_transfers.at(index.row());
+    const TransferInfo &transfer = m_rows.at(index.row());
     switch (role) {
     case IdRole:
         return transfer.id;

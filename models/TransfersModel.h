@@ -4,7 +4,8 @@
 // gap in the live stream the whole queue is reloaded.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "KeyedTableModel.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
@@ -71,7 +72,7 @@ struct TransferInfo
     friend bool operator==(const TransferInfo &, const TransferInfo &) = default;
 };
 
-class TransfersModel final : public QAbstractTableModel
+class TransfersModel final : public KeyedTableModel<TransferInfo>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransfersModel)
@@ -115,8 +116,7 @@ public:
     void applyTransfer(const QJsonObject &object);
 
     [[nodiscard]] bool isLoaded() const { return m_loaded; }
-    [[nodiscard]] int rowOf(const QString &id) const;
-    [[nodiscard]] const TransferInfo &transferAt(int row) const { return m_transfers.at(row); }
+    [[nodiscard]] const TransferInfo &transferAt(int row) const { return m_rows.at(row); }
 
     [[nodiscard]] static QString stateText(const QString &state);
     [[nodiscard]] static QString verificationSummary(const TransferInfo &transfer);
@@ -124,7 +124,6 @@ public:
     [[nodiscard]] static QString formatSpeed(double bytesPerSecond);
     [[nodiscard]] static QString formatDuration(qint64 seconds);
 
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
@@ -137,13 +136,14 @@ Q_SIGNALS:
     void transfersChanged();
 
 private:
+    [[nodiscard]] QString rowKey(const TransferInfo &row) const override { return row.id; }
+
     void handleEvent(const LiveEvent &event);
     void applyPending();
     void upsert(const TransferInfo &transfer);
     void replaceAll(const QList<TransferInfo> &transfers);
     [[nodiscard]] QVariant displayData(const TransferInfo &transfer, int column) const;
 
-    QList<TransferInfo> m_transfers;
     QHash<QString, QJsonObject> m_pending; // id -> newest object not yet applied
     QSet<QString> m_changedWhileLoading;   // newer than the list being loaded
     QPointer<ApiClient> m_client;

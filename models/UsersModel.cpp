@@ -29,7 +29,7 @@ bool UserSummary::isLocal() const
 }
 
 UsersModel::UsersModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
@@ -196,61 +196,7 @@ void UsersModel::assignGroups(QList<UserSummary> &users, const QList<GroupSummar
 
 void UsersModel::setUsers(const QList<UserSummary> &users)
 {
-    QHash<QString, qsizetype> incoming;
-    incoming.reserve(users.size());
-    for (qsizetype i = 0; i < users.size(); ++i)
-        incoming.insert(users.at(i).name, i);
-
-    // Remove vanished rows, back to front, in contiguous runs.
-    for (int row = int(m_users.size()) - 1; row >= 0;) {
-        if (incoming.contains(m_users.at(row).name)) {
-            --row;
-            continue;
-        }
-        int first = row;
-        while (first > 0 && !incoming.contains(m_users.at(first - 1).name))
-            --first;
-        beginRemoveRows({}, first, row);
-        m_users.remove(first, row - first + 1);
-        endRemoveRows();
-        row = first - 1;
-    }
-
-    // Update rows that stayed, then append the new ones.
-    QSet<QString> present;
-    for (int row = 0; row < m_users.size(); ++row) {
-        const UserSummary &updated = users.at(incoming.value(m_users.at(row).name));
-        present.insert(updated.name);
-        if (m_users.at(row) != updated) {
-            m_users[row] = updated;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-    QList<UserSummary> added;
-    for (const UserSummary &user : users) {
-        if (!present.contains(user.name))
-            added.append(user);
-    }
-    if (!added.isEmpty()) {
-        const int first = int(m_users.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_users.append(added);
-        endInsertRows();
-    }
-}
-
-int UsersModel::rowOf(const QString &name) const
-{
-    for (int row = 0; row < m_users.size(); ++row) {
-        if (m_users.at(row).name == name)
-            return row;
-    }
-    return -1;
-}
-
-int UsersModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_users.size());
+    replaceRows(users);
 }
 
 int UsersModel::columnCount(const QModelIndex &parent) const
@@ -262,7 +208,7 @@ QVariant UsersModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const UserSummary &user = m_users.at(index.row());
+    const UserSummary &user = m_rows.at(index.row());
     switch (role) {
     case NameRole:
         return user.name;

@@ -4,7 +4,8 @@
 // live events say a user or group changed, or after the event stream had a gap.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "KeyedTableModel.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPointer>
@@ -55,7 +56,7 @@ struct GroupSummary
     friend bool operator==(const GroupSummary &, const GroupSummary &) = default;
 };
 
-class UsersModel final : public QAbstractTableModel
+class UsersModel final : public KeyedTableModel<UserSummary>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UsersModel)
@@ -98,11 +99,9 @@ public:
     static void assignGroups(QList<UserSummary> &users, const QList<GroupSummary> &groups);
 
     [[nodiscard]] bool isLoaded() const { return m_loaded; }
-    [[nodiscard]] int rowOf(const QString &name) const;
-    [[nodiscard]] const UserSummary &userAt(int row) const { return m_users.at(row); }
+    [[nodiscard]] const UserSummary &userAt(int row) const { return m_rows.at(row); }
     [[nodiscard]] const QList<GroupSummary> &groups() const { return m_groups; }
 
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
@@ -113,10 +112,11 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
 
 private:
+    [[nodiscard]] QString rowKey(const UserSummary &row) const override { return row.name; }
+
     void applyEvent(const LiveEvent &event);
     void finishLoad(quint64 generation);
 
-    QList<UserSummary> m_users;
     QList<GroupSummary> m_groups;
     QPointer<ApiClient> m_client;
     QPointer<EventStream> m_events;
