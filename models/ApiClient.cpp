@@ -42,14 +42,15 @@ ApiClient::~ApiClient() = default;
 QUrl ApiClient::urlFor(const QString &path) const
 {
     QUrl url = m_endpoint.baseUrl;
-    // A query ("/api/Audit?actor=alice") goes into the URL's query, already
-    // percent-encoded by the caller; setPath() alone would encode the '?'.
+    // Paths and queries ("/api/Audit?actor=alice") come percent-encoded by
+    // the caller (entityPath()): TolerantMode keeps their escapes as they
+    // are, where the default would encode each '%' again (and the '?').
     const qsizetype queryStart = path.indexOf(u'?');
     if (queryStart < 0) {
-        url.setPath(path);
+        url.setPath(path, QUrl::TolerantMode);
         return url;
     }
-    url.setPath(path.left(queryStart));
+    url.setPath(path.left(queryStart), QUrl::TolerantMode);
     url.setQuery(path.mid(queryStart + 1), QUrl::TolerantMode);
     return url;
 }

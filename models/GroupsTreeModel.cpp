@@ -14,6 +14,10 @@ namespace {
 // Deeper nesting than this is shown cut off: no real hierarchy needs it, and
 // it bounds the tree even if the server ever sent something odd.
 constexpr int MaximumDepth = 32;
+// Groups that share sub-groups are shown under each parent, which can grow
+// exponentially with depth; beyond this many nodes nested groups are listed
+// without their members, so the GUI thread never builds a huge tree.
+constexpr int MaximumNodes = 20000;
 } // namespace
 
 struct GroupsTreeModel::Node
@@ -59,7 +63,8 @@ QList<GroupMember> sortedMembers(const GroupSummary &group)
 
 void GroupsTreeModel::expand(Node *node, const GroupSummary &group,
                              const QHash<QString, const GroupSummary *> &byName,
-                             QSet<QString> &ancestors, QSet<QString> &shown, int depth)
+                             QSet<QString> &ancestors, QSet<QString> &shown, int depth,
+                             int &nodesLeft)
 {
     node->description = group.description;
     shown.insert(group.name);
@@ -68,7 +73,8 @@ void GroupsTreeModel::expand(Node *node, const GroupSummary &group,
     ancestors.insert(group.name);
     for (const GroupMember &member : sortedMembers(group)) {
         Node *child = node->add(member.kind, member.name);
-        if (member.kind != GroupMember::Kind::Group)
+        --nodesLeft;
+        if (member.kind != GroupMember::Kind::Group || nodesLeft <= 0)
             continue;
         const GroupSummary *inner = byName.value(member.name);
         if (!inner)
@@ -77,7 +83,7 @@ void GroupsTreeModel::expand(Node *node, const GroupSummary &group,
             child->cycle = true;
             continue;
         }
-        expand(child, *inner, byName, ancestors, shown, depth + 1);
+        expand(child, *inner, byName, ancestors, shown, depth + 1, nodesLeft);
     }
     ancestors.remove(group.name);
 }
@@ -115,11 +121,12 @@ void GroupsTreeModel::setGroups(const QList<GroupSummary> &groups)
 
     QSet<QString> shown;
     QSet<QString> ancestors;
+    int nodesLeft = MaximumNodes;
     for (const GroupSummary *group : std::as_const(ordered)) {
         if (nested.contains(group->name))
             continue;
         expand(m_root->add(GroupMember::Kind::Group, group->name), *group, byName, ancestors, shown,
-               0);
+               0, nodesLeft);
     }
     // Groups only reachable through a cycle have no top: show them at the top
     // so that none is lost.
@@ -127,7 +134,7 @@ void GroupsTreeModel::setGroups(const QList<GroupSummary> &groups)
         if (shown.contains(group->name))
             continue;
         expand(m_root->add(GroupMember::Kind::Group, group->name), *group, byName, ancestors, shown,
-               0);
+               0, nodesLeft);
     }
     endResetModel();
 }

@@ -60,7 +60,7 @@ private:
     [[nodiscard]] Node *nodeOf(const QModelIndex &index) const;
     static void expand(Node *node, const GroupSummary &group,
                        const QHash<QString, const GroupSummary *> &byName, QSet<QString> &ancestors,
-                       QSet<QString> &shown, int depth);
+                       QSet<QString> &shown, int depth, int &nodesLeft);
 
     QList<GroupSummary> m_groups;
     std::unique_ptr<Node> m_root;

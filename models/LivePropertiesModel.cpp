@@ -128,7 +128,9 @@ void LivePropertiesModel::handleEvent(const LiveEvent &event)
     if (event.type == Wire::EventEntityUpdated) {
         refresh(); // properties may have been added, removed or retyped
     } else if (event.type == Wire::EventEntityDeleted) {
-        ++m_generation;
+        ++m_generation;           // drops the answer of a load in flight...
+        m_requestRunning = false; // ...so a later refresh() must not wait for it
+        m_refreshAgain = false;
         m_pending.clear();
         clearRows();
         Q_EMIT loadFailed(tr("The Thing “%1” was deleted.").arg(m_thing));

@@ -113,7 +113,8 @@ QString RecentServers::keychainService()
 
 QString RecentServers::keychainKey(const QUrl &url, const QString &user)
 {
-    return u"%1@%2"_s.arg(user, url.adjusted(QUrl::StripTrailingSlash).toString());
+    return u"%1@%2"_s.arg(user,
+                          url.adjusted(QUrl::StripTrailingSlash | QUrl::RemoveUserInfo).toString());
 }
 
 QString RecentServers::unavailableMessage()
@@ -151,7 +152,7 @@ void RecentServers::writeServers(const QList<RecentServer> &servers)
     settings.beginWriteArray(SettingsArray, int(servers.size()));
     for (int i = 0; i < servers.size(); ++i) {
         settings.setArrayIndex(i);
-        settings.setValue(u"url"_s, servers.at(i).url.toString());
+        settings.setValue(u"url"_s, servers.at(i).url.toString(QUrl::RemoveUserInfo));
         settings.setValue(u"user"_s, servers.at(i).user);
         settings.setValue(u"fingerprint"_s, servers.at(i).fingerprint);
         settings.setValue(u"passwordRemembered"_s, servers.at(i).passwordRemembered);

@@ -800,6 +800,10 @@
         <source>Copied</source>
         <translation>Kopiert</translation>
     </message>
+    <message>
+        <source>The clipboard is cleared in one minute if it still holds the key.</source>
+        <translation>Die Zwischenablage wird nach einer Minute geleert, falls sie den Schlüssel dann noch enthält.</translation>
+    </message>
 </context>
 <context>
     <name>Bulwark::Ui::AppKeysPage</name>
@@ -2007,6 +2011,10 @@ Passwort von %2 auf %3:</translation>
     <message>
         <source>Group %1</source>
         <translation>Gruppe %1</translation>
+    </message>
+    <message>
+        <source>Someone changed this group since you opened it; nothing was saved. Close this dialog and open the group again to see their change.</source>
+        <translation>Jemand hat diese Gruppe geändert, seit Sie sie geöffnet haben; es wurde nichts gespeichert. Schließen Sie diesen Dialog und öffnen Sie die Gruppe erneut, um die Änderung zu sehen.</translation>
     </message>
 </context>
 <context>

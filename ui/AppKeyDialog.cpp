@@ -57,6 +57,7 @@ AppKeyDialog::AppKeyDialog(Models::ApiClient *client, const QString &currentUser
     m_addresses->setPlaceholderText(tr("Optional: e.g. 192.0.2.7, 10.0.0.0/8 (empty: any)"));
     m_error->setObjectName(u"appKeyErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 
@@ -84,6 +85,15 @@ AppKeyDialog::AppKeyDialog(Models::ApiClient *client, const QString &currentUser
     connect(m_user, &QComboBox::currentTextChanged, this, &AppKeyDialog::updateValidity);
     updateValidity();
     loadUsers();
+}
+
+void AppKeyDialog::done(int result)
+{
+    // While the key is being created the dialog stays: the secret arrives
+    // only in that answer and is shown from here, once.
+    if (m_busy)
+        return;
+    QDialog::done(result);
 }
 
 void AppKeyDialog::loadUsers()

@@ -30,6 +30,9 @@ public:
     // "10.0.0.0/8, 192.0.2.7" → the list the server expects.
     [[nodiscard]] static QStringList parseAddresses(const QString &text);
 
+    // Refused while the key is being created (Cancel, Esc, the close button).
+    void done(int result) override;
+
 Q_SIGNALS:
     void keyCreated(const QString &name, const QString &secret);
 

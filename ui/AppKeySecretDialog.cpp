@@ -8,9 +8,14 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStyle>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Bulwark::Ui {
+
+namespace {
+constexpr int ClipboardLifetimeMs = 60000;
+} // namespace
 
 using namespace Qt::StringLiterals;
 
@@ -62,8 +67,17 @@ AppKeySecretDialog::AppKeySecretDialog(const QString &name, const QString &secre
 
 void AppKeySecretDialog::copySecret()
 {
-    QGuiApplication::clipboard()->setText(m_secret->text());
+    const QString secret = m_secret->text();
+    QGuiApplication::clipboard()->setText(secret);
     m_copy->setText(tr("Copied"));
+    m_copy->setToolTip(tr("The clipboard is cleared in one minute if it still holds the key."));
+    // As password managers do: the secret does not stay on the clipboard for
+    // whatever is pasted next, unless something else replaced it already.
+    QTimer::singleShot(ClipboardLifetimeMs, qApp, [secret] {
+        QClipboard *clipboard = QGuiApplication::clipboard();
+        if (clipboard->text() == secret)
+            clipboard->clear();
+    });
 }
 
 } // namespace Bulwark::Ui

@@ -72,6 +72,7 @@ ConnectDialog::ConnectDialog(RecentServers *recentServers, QWidget *parent)
                         "trust it"));
     m_error->setObjectName(u"connectErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->hide();
 
     auto *recentRow = new QHBoxLayout;
@@ -222,7 +223,10 @@ QUrl ConnectDialog::parseServerUrl(const QString &text)
     if (!trimmed.contains(u"://"_s))
         trimmed.prepend(u"https://"_s);
     QUrl url(trimmed, QUrl::StrictMode);
-    if (!url.isValid() || url.scheme() != u"https" || url.host().isEmpty())
+    // Credentials never go in the address (it is remembered and shown): the
+    // user and password have their own fields.
+    if (!url.isValid() || url.scheme() != u"https" || url.host().isEmpty() ||
+        !url.userInfo().isEmpty())
         return {};
     // The API lives at fixed paths under the root.
     url.setPath(QString());
@@ -251,6 +255,7 @@ void ConnectDialog::fetchCertificate()
         return;
     }
     m_probing = true;
+    m_trust->setEnabled(false); // nothing to accept until the answer is in
     m_error->hide();
     m_fingerprint->setText(tr("Fetching the certificate of %1…").arg(url.toDisplayString()));
     updateButtons();
@@ -267,6 +272,10 @@ void ConnectDialog::fetchCertificate()
             updateButtons();
             return;
         }
+        // A certificate other than the one accepted before is not trusted
+        // until the user compares and ticks again.
+        if (result.fingerprint != m_probedFingerprint)
+            m_trust->setChecked(false);
         m_probedUrl = url;
         m_probedFingerprint = result.fingerprint;
         const QString subject =

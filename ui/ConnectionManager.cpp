@@ -111,39 +111,45 @@ void ConnectionManager::openSession(const Models::ServerEndpoint &endpoint)
 
     // Any authenticated route proves the credentials; the Things list is one
     // the console loads anyway.
-    m_client->get(Wire::ApiPrefix + Wire::Things, m_client, [this](const ApiResult &result) {
-        if (result.httpStatus == 401) {
-            endSession();
-            setState(State::Disconnected);
-            Q_EMIT sessionChanged();
-            Q_EMIT passwordNeeded(result.errorMessage);
-            return;
-        }
-        if (!result.isOk()) {
-            // No server answered (down, restarting, refusing connections) or
-            // a proxy in front says it is unavailable: that passes, so try
-            // again. A wrong certificate or a refusal does not.
-            const bool transient = (result.httpStatus == 0 && result.errorCode == u"network") ||
-                                   result.httpStatus >= 500;
-            fail(result.errorMessage);
-            if (transient)
-                scheduleRetry();
-            return;
-        }
-        m_retryDelayMs = FirstRetryDelayMs;
-        m_events = new EventStream(m_endpoint, this);
-        connect(m_events, &EventStream::stateChanged, this,
-                &ConnectionManager::handleLiveEventsState);
-        connect(m_events, &EventStream::resynchronized, this, [this] {
-            if (m_state != State::Reconnecting)
+    const QPointer<ApiClient> client = m_client;
+    m_client->get(
+        Wire::ApiPrefix + Wire::Things, m_client, [this, client](const ApiResult &result) {
+            // A replaced session's client lives until deleteLater() runs: its late
+            // answer must not act on the session that replaced it.
+            if (client != m_client)
                 return;
+            if (result.httpStatus == 401) {
+                endSession();
+                setState(State::Disconnected);
+                Q_EMIT sessionChanged();
+                Q_EMIT passwordNeeded(result.errorMessage);
+                return;
+            }
+            if (!result.isOk()) {
+                // No server answered (down, restarting, refusing connections) or
+                // a proxy in front says it is unavailable: that passes, so try
+                // again. A wrong certificate or a refusal does not.
+                const bool transient = (result.httpStatus == 0 && result.errorCode == u"network") ||
+                                       result.httpStatus >= 500;
+                fail(result.errorMessage);
+                if (transient)
+                    scheduleRetry();
+                return;
+            }
+            m_retryDelayMs = FirstRetryDelayMs;
+            m_events = new EventStream(m_endpoint, this);
+            connect(m_events, &EventStream::stateChanged, this,
+                    &ConnectionManager::handleLiveEventsState);
+            connect(m_events, &EventStream::resynchronized, this, [this] {
+                if (m_state != State::Reconnecting)
+                    return;
+                setState(State::Connected);
+                Q_EMIT reconnected();
+            });
             setState(State::Connected);
-            Q_EMIT reconnected();
+            Q_EMIT sessionChanged();
+            m_events->start();
         });
-        setState(State::Connected);
-        Q_EMIT sessionChanged();
-        m_events->start();
-    });
 }
 
 void ConnectionManager::handleLiveEventsState(EventStream::State state)

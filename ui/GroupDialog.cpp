@@ -31,6 +31,7 @@ GroupDialog::GroupDialog(Models::ApiClient *client, const Models::GroupSummary &
     : QDialog(parent)
     , m_client(client)
     , m_creating(group.name.isEmpty())
+    , m_original(group)
     , m_name(new QLineEdit(this))
     , m_description(new QLineEdit(this))
     , m_filter(new QLineEdit(this))
@@ -54,6 +55,7 @@ GroupDialog::GroupDialog(Models::ApiClient *client, const Models::GroupSummary &
                              "members belong to this group too."));
     m_error->setObjectName(u"groupErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 
@@ -169,9 +171,30 @@ void GroupDialog::submit()
     if (m_creating) {
         body.insert(Wire::Name, name);
         m_client->post(Wire::ApiPrefix + Wire::Groups, body, this, done);
-    } else {
-        m_client->put(Models::ApiClient::entityPath(Wire::Groups, name), body, this, done);
+        return;
     }
+    // A PUT replaces the members: first make sure nobody changed the group
+    // since this dialog showed it, so that their change is not overwritten.
+    const QString path = Models::ApiClient::entityPath(Wire::Groups, name);
+    m_client->get(path, this, [this, path, body, done](const ApiResult &current) {
+        if (!current.isOk()) {
+            done(current);
+            return;
+        }
+        QJsonArray wrapped{current.body.object()};
+        const QList<Models::GroupSummary> now =
+            Models::UsersModel::parseGroups(QJsonDocument(QJsonObject{{Wire::Items, wrapped}}));
+        if (now.size() != 1 || now.constFirst() != m_original) {
+            m_busy = false;
+            updateValidity();
+            m_error->setText(tr("Someone changed this group since you opened it; nothing was "
+                                "saved. Close this dialog and open the group again to see "
+                                "their change."));
+            m_error->show();
+            return;
+        }
+        m_client->put(path, body, this, done);
+    });
 }
 
 } // namespace Bulwark::Ui

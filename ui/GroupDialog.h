@@ -44,6 +44,7 @@ private:
 
     QPointer<Models::ApiClient> m_client;
     bool m_creating;
+    Models::GroupSummary m_original; // as it was when the dialog opened
     QLineEdit *m_name;
     QLineEdit *m_description;
     QLineEdit *m_filter;

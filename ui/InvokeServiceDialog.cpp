@@ -70,6 +70,9 @@ InvokeServiceDialog::InvokeServiceDialog(Models::ApiClient *client, const QStrin
     m_signature->setObjectName(u"serviceSignatureLabel"_s);
     m_signature->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_description->setWordWrap(true);
+    // Texts from the Thing's definition: shown as they are, never as markup.
+    m_description->setTextFormat(Qt::PlainText);
+    m_signature->setTextFormat(Qt::PlainText);
     m_description->setEnabled(false); // secondary text
 
     m_fieldsPage->setObjectName(u"serviceFieldsPage"_s);

@@ -42,6 +42,7 @@ NewThingDialog::NewThingDialog(Models::ApiClient *client, QWidget *parent)
                               "services and events."));
     m_error->setObjectName(u"thingErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 

@@ -68,6 +68,7 @@ NewTransferDialog::NewTransferDialog(Models::ApiClient *client, QWidget *parent)
     m_devicePath->setClearButtonEnabled(true);
     m_error->setObjectName(u"transferErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 

@@ -91,6 +91,7 @@ UserDialog::UserDialog(Models::ApiClient *client, Mode mode, const Models::UserS
     m_feedback->setWordWrap(true);
     m_error->setObjectName(u"userErrorLabel"_s);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 

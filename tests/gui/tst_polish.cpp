@@ -54,6 +54,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void iconsAreSharpAtAnyScale();
+    void addressWithCredentialsIsRefused();
     void ctrlNumberSwitchesAreas();
     void ctrlFFocusesSearchField();
     void f5ReloadsEveryPage();
@@ -492,6 +493,18 @@ void TestPolish::retriesUnreachableServerWithBackoff()
     QCOMPARE(stateText(), u"Connected"_s);
     QVERIFY(!reconnectButton->isVisible());
     QCOMPARE(server.stop(), 0);
+}
+
+// A password typed into the address would be remembered and shown: the
+// address is refused; the user and password have their own fields.
+void TestPolish::addressWithCredentialsIsRefused()
+{
+    using Bulwark::Ui::ConnectDialog;
+    QVERIFY(
+        ConnectDialog::parseServerUrl(u"https://admin:secret@bulwark.example:8443"_s).isEmpty());
+    QVERIFY(ConnectDialog::parseServerUrl(u"https://admin@bulwark.example:8443"_s).isEmpty());
+    QCOMPARE(ConnectDialog::parseServerUrl(u"bulwark.example:8443/some/path?x=1"_s),
+             QUrl(u"https://bulwark.example:8443"_s));
 }
 
 QTEST_MAIN(TestPolish)

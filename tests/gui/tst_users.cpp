@@ -501,6 +501,22 @@ void TestUsers::showsGroupNestingAsTree()
     auto *error = edit->findChild<QLabel *>(u"groupErrorLabel"_s);
     QTRY_VERIFY_WITH_TIMEOUT(error->isVisible() && error->text().contains(u"cycle"_s), UiTimeoutMs);
     QVERIFY(edit->isVisible());
+
+    // Changed elsewhere while the dialog is open: saving says so and
+    // overwrites nothing.
+    QVERIFY(edit->setMemberChecked(GroupMember::Kind::Group, u"Shift"_s, false));
+    const QJsonObject elsewhere{{"description"_L1, "changed elsewhere"_L1},
+                                {"members"_L1, body.value("members"_L1)}};
+    QCOMPARE(rest("PUT", u"/api/Groups/Operators"_s,
+                  QJsonDocument(elsewhere).toJson(QJsonDocument::Compact))
+                 .status,
+             200);
+    QTest::mouseClick(edit->findChild<QPushButton *>(u"saveGroupButton"_s), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(error->isVisible() && error->text().contains(u"Someone changed"_s),
+                             UiTimeoutMs);
+    QVERIFY(edit->isVisible());
+    const RestAnswer stored = rest("GET", u"/api/Groups/Operators"_s);
+    QCOMPARE(stored.body.object().value("description"_L1).toString(), u"changed elsewhere"_s);
     edit->reject();
 }
 
