@@ -52,7 +52,7 @@ QString AuditFilter::query() const
 AuditRecord AuditRecord::fromJson(const QJsonObject &object)
 {
     AuditRecord record;
-    record.id = qint64(object.value(Wire::AuditId).toDouble());
+    record.id = object.value(Wire::AuditId).toInteger();
     record.time = QDateTime::fromString(object.value("time"_L1).toString(), Qt::ISODateWithMs);
     record.actor = object.value(Wire::AuditActor).toString();
     record.source = object.value(Wire::AuditSource).toString();
@@ -213,7 +213,7 @@ void AuditModel::applyPage(Fetch kind, const QJsonObject &page)
     records.reserve(items.size());
     for (const QJsonValue &item : items)
         records.append(AuditRecord::fromJson(item.toObject()));
-    m_total = qint64(page.value(Wire::AuditTotal).toDouble());
+    m_total = page.value(Wire::AuditTotal).toInteger();
 
     switch (kind) {
     case Fetch::Replace:
@@ -276,9 +276,8 @@ void AuditModel::verifyChain()
                       const QJsonObject object = result.body.object();
                       AuditVerification verification;
                       verification.intact = object.value(Wire::AuditIntact).toBool();
-                      verification.checked = qint64(object.value(Wire::AuditChecked).toDouble());
-                      verification.firstBadId =
-                          qint64(object.value(Wire::AuditFirstBadId).toDouble());
+                      verification.checked = object.value(Wire::AuditChecked).toInteger();
+                      verification.firstBadId = object.value(Wire::AuditFirstBadId).toInteger();
                       verification.message = object.value("message"_L1).toString();
                       Q_EMIT verified(verification);
                   });

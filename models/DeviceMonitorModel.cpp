@@ -75,7 +75,7 @@ QDateTime parseTime(const QString &text)
 qint64 counter(const QJsonObject &object, QLatin1StringView key)
 {
     const QJsonValue value = object.value(key);
-    return value.isDouble() ? qint64(value.toDouble()) : -1;
+    return value.toInteger(-1); // -1: absent, or not a whole number in range
 }
 
 qint64 sortKey(const QDateTime &time)
@@ -400,7 +400,7 @@ QList<DeviceConnection> DeviceMonitorModel::parseConnections(const QJsonDocument
         connection.messagesOut = counter(object, MessagesOut);
         connection.bytesIn = counter(object, BytesIn);
         connection.bytesOut = counter(object, BytesOut);
-        connection.session = quint64(qMax(0.0, object.value(Session).toDouble()));
+        connection.session = quint64(qMax<qint64>(0, object.value(Session).toInteger()));
         connections.append(connection);
     }
     return connections;

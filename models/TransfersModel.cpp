@@ -64,10 +64,10 @@ TransferInfo TransferInfo::fromJson(const QJsonObject &object)
     transfer.overwrite = object.value("overwrite"_L1).toBool();
     transfer.requestedBy = object.value("requestedBy"_L1).toString();
     const QJsonValue size = object.value("size"_L1);
-    transfer.size = size.isDouble() ? qint64(size.toDouble()) : -1;
-    transfer.bytes = qint64(object.value("bytes"_L1).toDouble());
-    transfer.chunkSize = qint64(object.value("chunkSize"_L1).toDouble());
-    transfer.chunksVerified = qint64(object.value("chunksVerified"_L1).toDouble());
+    transfer.size = size.toInteger(-1); // -1: not known yet
+    transfer.bytes = object.value("bytes"_L1).toInteger();
+    transfer.chunkSize = object.value("chunkSize"_L1).toInteger();
+    transfer.chunksVerified = object.value("chunksVerified"_L1).toInteger();
     transfer.bytesPerSecond = object.value("bytesPerSecond"_L1).toDouble();
     transfer.resumes = object.value("resumes"_L1).toInt();
     transfer.created = timeFrom(object.value(Wire::Created));

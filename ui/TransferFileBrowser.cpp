@@ -113,14 +113,14 @@ void TransferFileBrowser::load(QTreeWidgetItem *parent, const QString &directory
             const bool isDirectory = entry.value("type"_L1).toString() == "directory"_L1;
             const QDateTime modified =
                 QDateTime::fromString(entry.value(Wire::Modified).toString(), Qt::ISODateWithMs);
-            QTreeWidgetItem *item =
-                addItem({name,
-                         isDirectory ? QString()
-                                     : Models::TransfersModel::formatBytes(
-                                           qint64(entry.value("size"_L1).toDouble())),
-                         modified.isValid()
-                             ? QLocale().toString(modified.toLocalTime(), QLocale::ShortFormat)
-                             : QString()});
+            QTreeWidgetItem *item = addItem(
+                {name,
+                 isDirectory
+                     ? QString()
+                     : Models::TransfersModel::formatBytes(entry.value("size"_L1).toInteger()),
+                 modified.isValid()
+                     ? QLocale().toString(modified.toLocalTime(), QLocale::ShortFormat)
+                     : QString()});
             item->setData(NameColumn, PathRole,
                           directory.isEmpty() ? name : directory + u'/' + name);
             item->setData(NameColumn, IsDirectoryRole, isDirectory);
