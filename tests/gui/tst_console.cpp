@@ -144,9 +144,10 @@ void TestConsole::everyAreaIsAPage()
 {
     auto *navigation = m_window->findChild<QListWidget *>(u"navigationList"_s);
     QVERIFY(navigation);
-    const QStringList expected{u"Devices"_s,         u"Things"_s,         u"File transfers"_s,
-                               u"Organizations"_s,   u"Permissions"_s,    u"Users & Groups"_s,
-                               u"App keys"_s,        u"Directory services"_s, u"Audit"_s};
+    const QStringList expected{
+        u"Devices"_s,     u"Things"_s,         u"File transfers"_s, u"Organizations"_s,
+        u"Permissions"_s, u"Users & Groups"_s, u"App keys"_s,       u"Directory services"_s,
+        u"Audit"_s};
     QCOMPARE(navigation->count(), expected.size());
     auto *pages = m_window->findChild<QStackedWidget *>(u"areaPages"_s);
     QVERIFY(pages);

@@ -13,20 +13,20 @@
 
 #include <QAbstractItemView>
 #include <QAction>
-#include <QLineEdit>
-#include <QTabWidget>
-#include <QTableView>
-#include <QTreeView>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
 #include <QStackedWidget>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <cstdio>
 #include <memory>
@@ -291,8 +291,7 @@ int rowOfArea(const QListWidget &navigation, const QString &name)
 }
 
 // Permissions in effective mode: why bob may not write Pump2's properties.
-bool takeEffectivePermissions(ConsoleWindow &window, const QListWidget &navigation,
-                              const QDir &dir)
+bool takeEffectivePermissions(ConsoleWindow &window, const QListWidget &navigation, const QDir &dir)
 {
     window.showArea(rowOfArea(navigation, u"Permissions"_s));
     auto *page = window.findChild<Bulwark::Ui::PermissionsPage *>();
