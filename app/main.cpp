@@ -180,6 +180,13 @@ Options parse(const QCoreApplication &app)
             std::exit(2);
         }
         options.config.files = *files;
+        auto http = HttpSettings::load(file);
+        if (!http) {
+            std::fprintf(stderr, "bulwark: %s (%s)\n", qPrintable(http.error().message),
+                         qPrintable(settingsPath));
+            std::exit(2);
+        }
+        options.config.http = *http;
     }
     if (!options.headless)
         options.config.port = 0;

@@ -237,7 +237,8 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
     m_api->setTransfers(m_transfers.get());
     if (auto s =
             m_api->listen(config.listenAddress, config.port,
-                          TlsPolicy::serverConfiguration(identity->certificate, identity->key));
+                          TlsPolicy::serverConfiguration(identity->certificate, identity->key),
+                          config.http);
         !s) {
         stop();
         return s.error();

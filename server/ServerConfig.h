@@ -3,6 +3,7 @@
 
 #include "edge/EdgeSettings.h"
 #include "files/FileSettings.h"
+#include "net/HttpSettings.h"
 #include "security/SecuritySettings.h"
 
 #include <QHostAddress>
@@ -22,6 +23,7 @@ struct ServerConfig
     QString masterKeyFile; // empty: dataDir/master.key
     EdgeSettings edge;     // [edge] in the configuration file
     FileSettings files;    // [files] in the configuration file
+    HttpSettings http;     // [http] in the configuration file
     SecuritySettings security;
 };
 

@@ -289,11 +289,12 @@ void ApiServer::registerRoutes()
     });
 }
 
-Status ApiServer::listen(const QHostAddress &address, quint16 port, const QSslConfiguration &tls)
+Status ApiServer::listen(const QHostAddress &address, quint16 port, const QSslConfiguration &tls,
+                         const HttpSettings &http)
 {
     // Room for the headers beside the largest body a route accepts.
     constexpr qint64 headerAllowance = 64 * 1024;
-    auto listener = std::make_unique<TlsListener>(MaximumBodySize + headerAllowance);
+    auto listener = std::make_unique<TlsListener>(MaximumBodySize + headerAllowance, http);
     // File uploads alone may be larger (files/rest_upload_limit_mb).
     if (m_files)
         listener->allowLargerRequests(

@@ -28,6 +28,7 @@ class FileRepositories;
 class TransferManager;
 class StorageThread;
 class TlsListener;
+struct HttpSettings;
 class Vault;
 
 struct HealthInfo
@@ -54,7 +55,7 @@ public:
     ~ApiServer() override;
 
     [[nodiscard]] Status listen(const QHostAddress &address, quint16 port,
-                                const QSslConfiguration &tls);
+                                const QSslConfiguration &tls, const HttpSettings &http);
     [[nodiscard]] quint16 port() const;
     void stopListening();
     // The server's file repositories (before listen(): their REST upload

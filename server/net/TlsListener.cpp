@@ -6,6 +6,9 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcTls)
@@ -21,12 +24,6 @@ constexpr char kUpgradedProperty[] = "bulwark.upgraded";
 // timer restart per frame (with thousands of devices, each QTimer::start
 // walks the event loop's timer list).
 constexpr char kGuardName[] = "bulwark.httpguard";
-
-// A request must be answered within this time of its first byte, and a
-// connection with no traffic at all is closed after the idle time: a client
-// that dribbles its headers cannot hold a connection (and a file) forever.
-constexpr int kRequestTimeoutMs = 60 * 1000;
-constexpr int kIdleTimeoutMs = 120 * 1000;
 
 // An answer written straight to the socket, before QHttpServer has a
 // request to answer; the connection is closed after it.
@@ -44,38 +41,64 @@ QByteArray closingResponse(const QByteArray &statusLine, const QString &code,
            QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
-QByteArray timeoutResponse()
-{
-    return closingResponse("408 Request Timeout", QStringLiteral("request-timeout"),
-                           QStringLiteral("The request did not arrive in time; the connection "
-                                          "is closed."));
-}
-
-QByteArray tooLargeResponse(qint64 limit)
-{
-    return closingResponse("413 Payload Too Large", QStringLiteral("payload-too-large"),
-                           QStringLiteral("The request is larger than the %1 KiB limit; the "
-                                          "connection is closed.")
-                               .arg(limit / 1024));
-}
 } // namespace
 
-TlsListener::TlsListener(qint64 maximumRequestBytes, QObject *parent)
+TlsListener::TlsListener(qint64 maximumRequestBytes, const HttpSettings &settings, QObject *parent)
     : QSslServer(parent)
-    , m_maximumRequestBytes(maximumRequestBytes)
+    , m_settings(settings)
 {
+    m_limits.maximumRequestBytes = maximumRequestBytes;
+    m_limits.maximumHeaderBytes = qint64(settings.maxHeaderKb) * 1024;
     setMaxPendingConnections(kBacklog);
     setListenBacklogSize(kBacklog);
     setHandshakeTimeout(kHandshakeTimeoutMs);
-    connect(this, &QSslServer::startedEncryptionHandshake, this, [this](QSslSocket *socket) {
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        guard(socket);
-    });
     connect(this, &QSslServer::errorOccurred, this,
             [](QSslSocket *socket, QAbstractSocket::SocketError) {
                 qCDebug(lcTls) << "TLS connection from" << socket->peerAddress().toString()
                                << "failed:" << socket->errorString();
             });
+}
+
+int TlsListener::connectionsFrom(const QHostAddress &address) const
+{
+    return m_perAddress.value(address);
+}
+
+void TlsListener::incomingConnection(qintptr descriptor)
+{
+    // The peer's address straight from the descriptor, so that a connection
+    // over the limit costs neither a socket object nor a TLS handshake.
+    sockaddr_storage peer{};
+    socklen_t length = sizeof(peer);
+    QHostAddress address;
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&peer), &length) == 0)
+        address.setAddress(reinterpret_cast<const sockaddr *>(&peer));
+    const int limit = m_settings.maxConnectionsPerAddress;
+    if (limit > 0 && m_perAddress.value(address) >= limit) {
+        ::close(int(descriptor));
+        // One line per 1,000 refusals: a flood does not flood the log.
+        if (m_refusedConnections++ % 1000 == 0)
+            qCWarning(lcTls).noquote()
+                << "Refused a connection from" << address.toString() << "which already holds"
+                << limit << "connections (http/max_connections_per_address);"
+                << m_refusedConnections << "refused so far";
+        return;
+    }
+    QSslServer::incomingConnection(descriptor);
+    // QSslServer made the socket a child of this server, the last one.
+    auto *socket = children().isEmpty() ? nullptr : qobject_cast<QSslSocket *>(children().last());
+    if (!socket || socket->socketDescriptor() != descriptor)
+        return;
+    ++m_perAddress[address];
+    // Not this server as the context: QSslServer drops every connection
+    // between a socket and itself once the handshake is done.
+    connect(socket, &QObject::destroyed, &m_connectionCounter, [this, address]() {
+        auto it = m_perAddress.find(address);
+        if (it != m_perAddress.end() && --it.value() <= 0)
+            m_perAddress.erase(it);
+    });
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    guard(socket);
 }
 
 void TlsListener::markUpgraded(QObject *socket)
@@ -91,9 +114,9 @@ void TlsListener::allowLargerRequests(const QByteArray &method,
                                       const QRegularExpression &pathPattern,
                                       qint64 maximumRequestBytes)
 {
-    m_largeMethod = method;
-    m_largePath = pathPattern;
-    m_largeMaximumBytes = maximumRequestBytes;
+    m_limits.largeMethod = method;
+    m_limits.largePath = pathPattern;
+    m_limits.largeMaximumBytes = maximumRequestBytes;
 }
 
 void TlsListener::guard(QSslSocket *socket)
@@ -101,83 +124,78 @@ void TlsListener::guard(QSslSocket *socket)
     // Connected before QHttpServer's own readyRead slot, so it runs first and
     // sees each arrival before the request parser buffers it. The parser
     // reads all that is available, so bytesAvailable() is what just came.
-    auto received = std::make_shared<qint64>(0);
-    auto refused = std::make_shared<bool>(false);
-    // The limit of the request in progress, once its request line is known.
-    auto limit = std::make_shared<qint64>(m_maximumRequestBytes);
-    auto requestLine = std::make_shared<QByteArray>();
+    auto framing = std::make_shared<RequestFraming>(m_limits);
     auto *watch = new QObject(socket);
     watch->setObjectName(QLatin1StringView(kGuardName));
     auto *requestTimer = new QTimer(watch);
     requestTimer->setSingleShot(true);
-    requestTimer->setInterval(kRequestTimeoutMs);
+    requestTimer->setInterval(m_settings.requestTimeoutSeconds * 1000);
     auto *idleTimer = new QTimer(watch);
     idleTimer->setSingleShot(true);
-    idleTimer->setInterval(kIdleTimeoutMs);
+    idleTimer->setInterval(m_settings.idleTimeoutSeconds * 1000);
     idleTimer->start();
 
     const auto upgraded = [socket]() { return socket->property(kUpgradedProperty).toBool(); };
-    connect(requestTimer, &QTimer::timeout, socket, [socket, upgraded]() {
-        if (upgraded())
-            return;
-        qCInfo(lcTls) << "Closing a connection whose request did not arrive in time:"
-                      << socket->peerAddress().toString();
-        socket->write(timeoutResponse());
-        socket->disconnectFromHost();
-    });
+    connect(requestTimer, &QTimer::timeout, socket,
+            [socket, upgraded, seconds = m_settings.requestTimeoutSeconds]() {
+                if (upgraded())
+                    return;
+                qCInfo(lcTls) << "Closing a connection whose request did not arrive in time:"
+                              << socket->peerAddress().toString();
+                socket->write(closingResponse(
+                    "408 Request Timeout", QStringLiteral("request-timeout"),
+                    QStringLiteral("The request did not arrive within %1 s of its first byte; "
+                                   "the connection is closed.")
+                        .arg(seconds)));
+                socket->disconnectFromHost();
+            });
     connect(idleTimer, &QTimer::timeout, socket, [socket, upgraded]() {
         if (!upgraded())
             socket->disconnectFromHost();
     });
-    connect(
-        socket, &QSslSocket::bytesWritten, watch,
-        [received, requestTimer, idleTimer, limit, requestLine, normal = m_maximumRequestBytes]() {
-            // An answer went out: the next request starts afresh.
-            *received = 0;
-            *limit = normal;
-            requestLine->clear();
-            requestTimer->stop();
-            idleTimer->start();
-        });
-    connect(
-        socket, &QSslSocket::readyRead, watch,
-        [this, socket, received, refused, requestTimer, idleTimer, upgraded, limit, requestLine]() {
-            if (upgraded()) {
-                requestTimer->stop();
-                idleTimer->stop();
-                return;
-            }
-            if (*refused) {
-                socket->readAll();
-                return;
-            }
-            idleTimer->start();
-            if (*received == 0)
-                requestTimer->start();
-            // Only the first line, at most 8 KiB of it, is looked at.
-            constexpr qsizetype lineLimit = 8 * 1024;
-            if (m_largeMaximumBytes > 0 && *received < lineLimit && !requestLine->contains('\n')) {
-                requestLine->append(socket->peek(lineLimit - *received));
-                if (const qsizetype end = requestLine->indexOf('\n'); end >= 0) {
-                    const QList<QByteArray> parts = requestLine->left(end).trimmed().split(' ');
-                    const QByteArray path = parts.value(1).left(parts.value(1).indexOf('?') < 0
-                                                                    ? parts.value(1).size()
-                                                                    : parts.value(1).indexOf('?'));
-                    if (parts.size() == 3 && parts.at(0) == m_largeMethod &&
-                        m_largePath.match(QString::fromLatin1(path)).hasMatch())
-                        *limit = qMax(*limit, m_largeMaximumBytes);
+    connect(socket, &QSslSocket::bytesWritten, watch,
+            [socket, framing, requestTimer, idleTimer, upgraded]() {
+                if (framing->state() == RequestFraming::State::Upgraded && !upgraded()) {
+                    // The upgrade was refused and answered: what the client
+                    // sent after it was meant for a WebSocket, not for HTTP.
+                    socket->disconnectFromHost();
+                    return;
                 }
-            }
-            *received += socket->bytesAvailable();
-            if (*received <= *limit)
-                return;
-            *refused = true;
-            socket->readAll();
-            qCInfo(lcTls) << "Refused an oversized request from"
-                          << socket->peerAddress().toString();
-            socket->write(tooLargeResponse(*limit));
-            socket->disconnectFromHost();
-        });
+                // An answer went out: a request that is still arriving is a
+                // pipelined one, timed afresh.
+                if (framing->state() == RequestFraming::State::BetweenRequests)
+                    requestTimer->stop();
+                else
+                    requestTimer->start();
+                idleTimer->start();
+            });
+    connect(socket, &QSslSocket::readyRead, watch,
+            [socket, framing, requestTimer, idleTimer, upgraded]() {
+                if (upgraded()) {
+                    requestTimer->stop();
+                    idleTimer->stop();
+                    return;
+                }
+                if (framing->state() == RequestFraming::State::Refused) {
+                    socket->readAll();
+                    return;
+                }
+                idleTimer->start();
+                if (!requestTimer->isActive() &&
+                    framing->state() == RequestFraming::State::BetweenRequests)
+                    requestTimer->start();
+                // Body bytes are counted without being copied.
+                const qint64 available = socket->bytesAvailable();
+                if (framing->skipBody(available) || framing->feed(socket->peek(available)))
+                    return;
+                socket->readAll();
+                const RequestFraming::Refusal &refusal = framing->refusal();
+                qCInfo(lcTls).noquote()
+                    << "Refused a request from" << socket->peerAddress().toString() << "with"
+                    << refusal.statusLine << "-" << refusal.message;
+                socket->write(closingResponse(refusal.statusLine, refusal.code, refusal.message));
+                socket->disconnectFromHost();
+            });
 }
 
 } // namespace Bulwark

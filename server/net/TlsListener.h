@@ -1,12 +1,18 @@
 // The one listening TLS socket, handed to QHttpServer through bind(). Own
 // subclass so that accepted sockets get TCP_NODELAY (a WSS handshake is
 // ~20x faster without Nagle), the accept backlog is deep enough for a fleet
-// reconnecting at once, and no HTTP request can make the server buffer more
-// than a set number of bytes (Qt 6.4's QHttpServer reads a whole body into
-// memory before any route can refuse it).
+// reconnecting at once, one address cannot hold every connection, and each
+// HTTP request is checked before Qt's parser sees it (RequestFraming: no
+// ambiguous framing, bounded headers, and no request larger than its limit;
+// Qt 6.4's QHttpServer reads a whole body into memory before any route can
+// refuse it).
 #pragma once
 
-#include <QRegularExpression>
+#include "HttpSettings.h"
+#include "RequestFraming.h"
+
+#include <QHash>
+#include <QHostAddress>
 #include <QSslServer>
 
 namespace Bulwark {
@@ -17,10 +23,11 @@ class TlsListener final : public QSslServer
     Q_DISABLE_COPY_MOVE(TlsListener)
 
 public:
-    // maximumRequestBytes: headers and body of one request, counted until
-    // the server answers; a connection that sends more is answered 413 and
-    // closed. WebSocket connections are exempt once marked upgraded.
-    explicit TlsListener(qint64 maximumRequestBytes, QObject *parent = nullptr);
+    // maximumRequestBytes: headers and body of one request; a request
+    // announcing more is answered 413 and its connection closed. WebSocket
+    // connections are exempt once upgraded.
+    TlsListener(qint64 maximumRequestBytes, const HttpSettings &settings,
+                QObject *parent = nullptr);
 
     // Marks an accepted socket as upgraded to WebSocket (framing limits then apply).
     static void markUpgraded(QObject *socket);
@@ -30,13 +37,20 @@ public:
     void allowLargerRequests(const QByteArray &method, const QRegularExpression &pathPattern,
                              qint64 maximumRequestBytes);
 
+    // Open connections from address (for tests and the log).
+    [[nodiscard]] int connectionsFrom(const QHostAddress &address) const;
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
 private:
     void guard(QSslSocket *socket);
 
-    qint64 m_maximumRequestBytes;
-    QByteArray m_largeMethod;
-    QRegularExpression m_largePath;
-    qint64 m_largeMaximumBytes = 0;
+    HttpSettings m_settings;
+    RequestFraming::Limits m_limits;
+    QHash<QHostAddress, int> m_perAddress;
+    QObject m_connectionCounter; // the context of the per-address counting
+    qint64 m_refusedConnections = 0;
 };
 
 } // namespace Bulwark

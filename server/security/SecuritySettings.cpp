@@ -3,6 +3,7 @@
 #include "core/ConfigFile.h"
 #include "edge/EdgeSettings.h"
 #include "files/FileSettings.h"
+#include "net/HttpSettings.h"
 
 #include <QSettings>
 #include <QStringList>
@@ -83,6 +84,7 @@ Result<SecuritySettings> SecuritySettings::load(QSettings &file)
                                         "appkeys/maximum_lifetime_seconds."));
     known << EdgeSettings::keys(); // read by EdgeSettings::load
     known << FileSettings::keys(); // read by FileSettings::load
+    known << HttpSettings::keys(); // read by HttpSettings::load
     for (const QString &key : file.allKeys()) {
         if (!known.contains(key))
             return makeError(ErrorCode::BadRequest,

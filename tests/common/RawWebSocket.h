@@ -116,6 +116,8 @@ public:
         m_socket.write(frame);
     }
     void sendText(const QByteArray &text) { sendFrame(0x80 | Text, text); }
+    // Bytes as given, framed or not: for dribbling a frame.
+    void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
     void sendJson(const QJsonObject &message) { sendText(jsonBody(message)); }
 
     // Runs the event loop until the condition holds or the connection ends
