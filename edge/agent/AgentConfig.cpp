@@ -72,7 +72,8 @@ bool readBoundedInt(const QJsonObject &object, const QString &key, const QString
         return true;
     const QJsonValue value = object.value(key);
     const double number = value.toDouble(-1);
-    if (!value.isDouble() || number != static_cast<int>(number) || number < low || number > high) {
+    // The range first: converting a double outside int's range is undefined.
+    if (!value.isDouble() || number < low || number > high || number != static_cast<int>(number)) {
         error = tr("\"%1\" must be a whole number from %2 to %3.")
                     .arg(where, QString::number(low), QString::number(high));
         return false;

@@ -295,9 +295,8 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         return;
     const QByteArray utf8 = text.toUtf8();
     session->traffic->received(utf8.size());
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
-    if (!doc.isObject()) {
+    auto decoded = EdgeDecode::textMessage(utf8);
+    if (!decoded) {
         if (session->user.isEmpty()) {
             // Before authentication only an auth message is acceptable.
             replyError(socket, QJsonValue(), u"unauthorized"_s,
@@ -308,17 +307,12 @@ void EdgeEndpoint::onMessage(QWebSocket *socket, const QString &text)
         }
         if (!withinRate(socket, *session, QJsonValue()))
             return;
-        const QString why =
-            parseError.error != QJsonParseError::NoError
-                ? u"%1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset)
-                : u"got a JSON value that is not an object"_s;
-        replyError(socket, QJsonValue(), u"bad-request"_s,
-                   u"Each text message must be one JSON object: %1."_s.arg(why));
+        replyError(socket, QJsonValue(), u"bad-request"_s, decoded.error().message);
         return;
     }
-    const QJsonObject message = doc.object();
-    const QJsonValue id = message.value("id"_L1);
-    const QString type = message.value("type"_L1).toString();
+    const QJsonObject message = decoded->message;
+    const QJsonValue id = decoded->id;
+    const QString type = decoded->type;
 
     if (session->user.isEmpty()) {
         if (type != u"auth") {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "ConnectionRegistry.h"
+#include "EdgeDecode.h"
 #include "EdgeSettings.h"
 #include "PropertyIngest.h"
 #include "core/Result.h"
@@ -112,9 +113,9 @@ public:
     static constexpr int MaximumBadFrames = 3; // binary protocol errors in a row
 
     static constexpr int MaximumBoundThings = 1000;
-    static constexpr int MaximumValuesPerUpdate = 1000;
+    static constexpr int MaximumValuesPerUpdate = EdgeDecode::MaximumValuesPerUpdate;
     static constexpr qsizetype MaximumEventData = 64 * 1024;
-    static constexpr qint64 MaximumFutureMs = 5 * 60 * 1000;
+    static constexpr qint64 MaximumFutureMs = EdgeDecode::MaximumFutureMs;
     static constexpr qint64 RateLimitCloseMs = 10 * 1000;
 
 private:
@@ -186,8 +187,6 @@ private:
     // answer, or TimedOut after timeoutMs.
     void sendRequest(QWebSocket *socket, QJsonObject message, int timeoutMs,
                      std::function<void(DeviceAnswer)> done);
-    // A time a device sent: ISO 8601 with a zone, not over 5 minutes ahead.
-    [[nodiscard]] static Result<QDateTime> deviceTime(const QJsonValue &value, const QString &what);
     // Not bound by this session: the error the device gets.
     [[nodiscard]] bool requireBound(QWebSocket *socket, const Session &session,
                                     const QJsonValue &id, const QString &thing);

@@ -14,7 +14,6 @@
 #include <QPointer>
 #include <QUuid>
 #include <QWebSocket>
-#include <QtEndian>
 
 Q_DECLARE_LOGGING_CATEGORY(lcEdge)
 
@@ -22,20 +21,7 @@ namespace Bulwark {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-constexpr qsizetype FrameHeaderSize = 21;
-
-// The 36-character lowercase form; null for anything else.
-QUuid transferId(const QJsonValue &value)
-{
-    const QString text = value.toString();
-    if (text.size() != 36 || text != text.toLower())
-        return {};
-    return QUuid::fromString(text);
-}
-
-} // namespace
+using EdgeDecode::transferId;
 
 Result<QStringList> EdgeEndpoint::declaredDirectories(const QJsonObject &message)
 {
@@ -140,26 +126,17 @@ void EdgeEndpoint::onBinary(QWebSocket *socket, const QByteArray &frame)
                           QStringLiteral("bad binary frames"));
         }
     };
-    if (frame.size() < FrameHeaderSize + FileChunkTagSize) {
-        protocolError(u"A binary frame of %1 bytes is too short: a chunk frame is the transfer "
-                      "id (16 bytes), the chunk index (4), flags (1) and the sealed chunk "
-                      "(at least its 16-byte tag); dropped."_s.arg(frame.size()));
+    auto decoded = EdgeDecode::chunkFrame(frame);
+    if (!decoded) {
+        protocolError(decoded.error().message);
         return;
     }
-    const QUuid id = QUuid::fromRfc4122(QByteArrayView(frame).first(16));
-    const quint32 index = qFromBigEndian<quint32>(frame.constData() + 16);
-    const quint8 flags = quint8(frame.at(20));
-    if ((flags & ~quint8(1)) != 0) {
-        protocolError(u"Binary frame for transfer %1, chunk %2: flags 0x%3 set bits other than "
-                      "bit 0 (final); dropped."_s.arg(id.toString(QUuid::WithoutBraces))
-                          .arg(index)
-                          .arg(flags, 2, 16, QLatin1Char('0')));
-        return;
-    }
+    const QUuid id = decoded->transfer;
+    const quint32 index = decoded->index;
     const TransferManager::FrameOutcome outcome =
-        m_transfers ? m_transfers->chunkArrived(session->id, id, index, (flags & 1) != 0,
-                                                frame.mid(FrameHeaderSize))
-                    : TransferManager::FrameOutcome::Unknown;
+        m_transfers
+            ? m_transfers->chunkArrived(session->id, id, index, decoded->final, decoded->sealed)
+            : TransferManager::FrameOutcome::Unknown;
     if (outcome == TransferManager::FrameOutcome::Unknown) {
         protocolError(
             u"Binary frame for transfer %1, chunk %2: this session is not sending "

@@ -30,27 +30,15 @@ QString edgeMessage(const Error &error)
     if (edgeErrorCode(error, EdgeCodes::Version1) != u"unavailable")
         return error.message;
     qCWarning(lcEdge).noquote() << "Edge message failed in storage:" << error.message;
+    // Unavailable says what the operator must fix (a full disk, a read-only
+    // database, PostgreSQL gone): the device may log it. Anything else stays
+    // in the server's log.
+    if (error.code == ErrorCode::Unavailable)
+        return error.message + u" Nothing was stored; send it again."_s;
     return u"The server could not store this just now; nothing was stored. Send it again."_s;
 }
 
 } // namespace
-
-Result<QDateTime> EdgeEndpoint::deviceTime(const QJsonValue &value, const QString &what)
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (value.isUndefined() || value.isNull())
-        return now;
-    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-    if (!value.isString() || !time.isValid() || time.timeSpec() == Qt::LocalTime)
-        return makeError(ErrorCode::BadRequest, u"%1: 'time' must be ISO 8601 with a zone, such as "
-                                                "\"2026-11-27T03:00:00.000Z\"."_s.arg(what));
-    if (now.msecsTo(time) > MaximumFutureMs)
-        return makeError(ErrorCode::BadRequest,
-                         u"%1: 'time' %2 is more than 5 minutes ahead of the server's clock "
-                         "(%3); check the device's clock."_s.arg(what, value.toString(),
-                                                                 EntityJson::timestamp(now)));
-    return time.toUTC();
-}
 
 bool EdgeEndpoint::requireBound(QWebSocket *socket, const Session &session, const QJsonValue &id,
                                 const QString &thing)
@@ -74,43 +62,12 @@ void EdgeEndpoint::update(QWebSocket *socket, Session &session, const QJsonValue
     const QString thing = message.value(W::Thing).toString();
     if (!requireBound(socket, session, id, thing))
         return;
-    const QJsonValue valuesField = message.value(W::Values);
-    const QJsonArray values = valuesField.toArray();
-    if (!valuesField.isArray() || values.isEmpty() || values.size() > MaximumValuesPerUpdate) {
-        replyError(socket, id, u"bad-request"_s,
-                   u"Send 1 to %1 values as \"values\": [{\"property\": \"temperature\", "
-                   "\"value\": 21.5}, …]."_s.arg(MaximumValuesPerUpdate));
+    auto values = EdgeDecode::updateValues(message, QDateTime::currentDateTimeUtc());
+    if (!values) {
+        replyError(socket, id, u"bad-request"_s, values.error().message);
         return;
     }
-    IngestBatch batch{session.user, thing, {}};
-    batch.values.reserve(values.size());
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        const QJsonObject v = values.at(i).toObject();
-        const QString property = v.value(W::Property).toString();
-        const QString what = u"Value %1 (property '%2')"_s.arg(i).arg(property.left(128));
-        if (!values.at(i).isObject() || property.isEmpty() || !v.contains(W::Value)) {
-            replyError(socket, id, u"bad-request"_s,
-                       u"Value %1: each value must be {\"property\": \"…\", \"value\": …}; "
-                       "nothing was stored."_s.arg(i));
-            return;
-        }
-        auto time = deviceTime(v.value(W::Time), what);
-        if (!time) {
-            replyError(socket, id, u"bad-request"_s,
-                       time.error().message + u" Nothing was stored."_s);
-            return;
-        }
-        const QString quality =
-            v.contains(W::Quality) ? v.value(W::Quality).toString() : QString(W::QualityGood);
-        if (quality != W::QualityGood && quality != W::QualityUncertain &&
-            quality != W::QualityBad) {
-            replyError(socket, id, u"bad-request"_s,
-                       u"%1: 'quality' must be \"good\", \"uncertain\" or \"bad\"; nothing was "
-                       "stored."_s.arg(what));
-            return;
-        }
-        batch.values.append(IngestValue{property, v.value(W::Value), *time, quality});
-    }
+    IngestBatch batch{session.user, thing, std::move(*values)};
     QPointer<QWebSocket> guard(socket);
     m_ingest.submit(std::move(batch), [this, guard, id](Result<IngestCounts> counts) {
         if (!guard)
@@ -144,7 +101,8 @@ void EdgeEndpoint::fireEvent(QWebSocket *socket, Session &session, const QJsonVa
                    u"The event's 'data' is larger than %1 KiB."_s.arg(MaximumEventData / 1024));
         return;
     }
-    auto time = deviceTime(message.value(W::Time), u"The event"_s);
+    auto time = EdgeDecode::deviceTime(message.value(W::Time), u"The event"_s,
+                                       QDateTime::currentDateTimeUtc());
     if (!time) {
         replyError(socket, id, u"bad-request"_s, time.error().message);
         return;
