@@ -42,10 +42,13 @@ RoutePlan start(const QString &user, const Access::AccessModel &access,
                        return ApiResponse::json({});
                    }};
     TransferManager *manager = &transfers;
+    // 202 once the transfer is saved: an accepted transfer survives a crash.
     plan.throughDevice = [manager, spec](const ApiResponse &, RoutePlan::DeviceFinish finish) {
-        const Result<QJsonObject> created = manager->create(*spec);
-        finish(created ? ApiResponse::json(*created, 202) : ApiResponse::fromError(created.error()),
-               {});
+        manager->create(*spec, [finish](Result<QJsonObject> created) {
+            finish(created ? ApiResponse::json(*created, 202)
+                           : ApiResponse::fromError(created.error()),
+                   {});
+        });
     };
     return plan;
 }

@@ -89,10 +89,19 @@ public:
     // (the limits were checked against it by beginWrite).
     [[nodiscard]] virtual Status append(const QByteArray &plaintextChunk,
                                         ChunkPosition position) = 0;
+    // Flushes what was appended to disk (fsync): a checkpoint after which
+    // the chunks written so far survive a crash. append() alone does not.
+    [[nodiscard]] virtual Status sync() = 0;
+    // Resuming with fewer kept chunks than chunksKept() (a kept chunk that
+    // did not open): the staging file is cut after `chunks`. Before any
+    // append() only, and only for a writer begun with Digests::Caller.
+    [[nodiscard]] virtual Status keepOnly(quint32 chunks) = 0;
     // After the final chunk: checks the size and the digests (lowercase hex;
     // an empty digest is not checked) against what was written, fsyncs and
-    // renames into place. On failure the staging file is deleted; a failed
-    // check is BadRequest (and only that is) with a message starting
+    // renames into place (then fsyncs the directory). With Digests::Caller
+    // the writer hashes nothing: both digests must be given, and are what
+    // the caller computed over exactly the plaintext it appended. On failure the staging file is
+    // deleted; a failed check is BadRequest (and only that is) with a message starting
     // "Truncated"/"Size mismatch"/"MD5 mismatch"/"SHA-256 mismatch"; a target
     // made meanwhile is Conflict with ExistsPrefix.
     [[nodiscard]] virtual Result<StoredFile> commit(const QByteArray &md5,
@@ -153,9 +162,21 @@ public:
         No,
         Yes,
     };
+    // Who hashes the plaintext: the writer (Compute, e.g. a REST upload), or
+    // the caller that already does (Caller: a transfer's FileOpener hashes
+    // what it opens, and a resumed staging file is re-hashed by the caller
+    // reading keptChunk(); the writer then neither hashes nor re-reads it).
+    enum class Digests
+    {
+        Compute,
+        Caller,
+    };
     [[nodiscard]] Result<std::unique_ptr<RepositoryWriter>>
     beginWrite(const QString &repoId, const QString &path, qint64 size, int chunkSize,
-               const QString &stagingId, Overwrite overwrite);
+               const QString &stagingId, Overwrite overwrite, Digests digests = Digests::Compute);
+    // Deletes staging files whose id is not in keep (at start: those of
+    // transfers that are not resumed).
+    void removeStagingExcept(const QSet<QString> &keep);
     [[nodiscard]] Result<std::unique_ptr<RepositoryReader>> openRead(const QString &repoId,
                                                                      const QString &path) const;
     // Deletes staging files not modified for olderThan (at start: the resume window).

@@ -231,4 +231,66 @@ private:
     QByteArray m_aad;
 };
 
+// Seals chunk i of a file being written (the counterpart of ChunkReader),
+// without hashing: for a writer whose caller already hashes the plaintext
+// (a transfer's FileOpener), so that nothing is hashed twice. Same nonce
+// layout, additional data and output (ciphertext || tag) as FileSealer.
+class ChunkWriter
+{
+public:
+    ChunkWriter() = default;
+    ChunkWriter(const ChunkWriter &) = delete;
+    ChunkWriter &operator=(const ChunkWriter &) = delete;
+    ~ChunkWriter()
+    {
+        if (m_ctx)
+            EVP_CIPHER_CTX_free(m_ctx);
+    }
+
+    Status init(const FileKey &key, QByteArray associatedData)
+    {
+        m_prefix = key.noncePrefix;
+        m_aad = std::move(associatedData);
+        m_ctx = EVP_CIPHER_CTX_new();
+        if (!m_ctx ||
+            EVP_EncryptInit_ex(m_ctx, EVP_aes_256_gcm(), nullptr,
+                               reinterpret_cast<const uchar *>(key.key.constData()), nullptr) != 1)
+            return makeError(ErrorCode::Internal, QStringLiteral("Cannot set up AES-256-GCM."));
+        return {};
+    }
+
+    std::optional<QByteArray> seal(quint32 index, ChunkPosition position,
+                                   const QByteArray &plaintext)
+    {
+        const QByteArray nonce = fileChunkNonce(m_prefix, index, position);
+        QByteArray out(plaintext.size() + FileChunkTagSize, Qt::Uninitialized);
+        auto *o = reinterpret_cast<uchar *>(out.data());
+        int written = 0;
+        int last = 0;
+        if (EVP_EncryptInit_ex(m_ctx, nullptr, nullptr, nullptr,
+                               reinterpret_cast<const uchar *>(nonce.constData())) != 1 ||
+            (!m_aad.isEmpty() &&
+             EVP_EncryptUpdate(m_ctx, nullptr, &written,
+                               reinterpret_cast<const uchar *>(m_aad.constData()),
+                               int(m_aad.size())) != 1))
+            return std::nullopt;
+        written = 0;
+        if (!plaintext.isEmpty() &&
+            EVP_EncryptUpdate(m_ctx, o, &written,
+                              reinterpret_cast<const uchar *>(plaintext.constData()),
+                              int(plaintext.size())) != 1)
+            return std::nullopt;
+        if (EVP_EncryptFinal_ex(m_ctx, o + written, &last) != 1 ||
+            EVP_CIPHER_CTX_ctrl(m_ctx, EVP_CTRL_GCM_GET_TAG, FileChunkTagSize,
+                                o + plaintext.size()) != 1)
+            return std::nullopt;
+        return out;
+    }
+
+private:
+    EVP_CIPHER_CTX *m_ctx = nullptr;
+    QByteArray m_prefix;
+    QByteArray m_aad;
+};
+
 } // namespace Bulwark::RepositoryFormat

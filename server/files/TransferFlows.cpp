@@ -90,6 +90,7 @@ void TransferManager::startDownload(Transfer &t)
                     return;
                 }
                 t->size = size;
+                save(*t);
                 const QJsonObject message{
                     {Wire::Type, "file.receive"_L1},
                     {Wire::Thing, t->spec.target.thing},
@@ -230,7 +231,9 @@ bool TransferManager::ackArrived(quint64 session, const QUuid &id, qint64 verifi
     if (verified < t->verified || verified > qint64(t->sent))
         return true; // stale or impossible: nothing to learn from it
     t->verified = quint32(verified);
+    t->durable = t->verified; // the device acknowledges what it wrote
     progressed(*t);
+    checkpoint(*t);
     pump(*t);
     return true;
 }
@@ -238,6 +241,7 @@ bool TransferManager::ackArrived(quint64 session, const QUuid &id, qint64 verifi
 void TransferManager::sendComplete(Transfer &t)
 {
     t.state = TransferState::Verifying;
+    save(t);
     publish(t);
     askDevice(t,
               {{Wire::Type, "file.complete"_L1},
@@ -288,6 +292,103 @@ void TransferManager::sendComplete(Transfer &t)
 
 void TransferManager::startUpload(Transfer &t)
 {
+    if (t.fromDisk && t.size >= 0)
+        resumeUploadFromDisk(t);
+    else
+        sendFileSend(t);
+}
+
+void TransferManager::resumeUploadFromDisk(Transfer &t)
+{
+    const QUuid id = t.id;
+    const int attempt = t.attempt;
+    auto pipe = t.pipe;
+    FileRepositories *repositories = &m_repositories;
+    const TransferSide target = t.spec.target;
+    const qint64 size = t.size;
+    const int chunkSize = t.chunkSize;
+    const QString staging = t.idText;
+    const auto overwrite =
+        t.spec.overwrite ? FileRepositories::Overwrite::Yes : FileRepositories::Overwrite::No;
+    const FileKey key = t.key;
+    const QByteArray md5 = t.md5, sha256 = t.sha256;
+    onFileThread([this, id, attempt, pipe, repositories, target, size, chunkSize, staging,
+                  overwrite, key, md5, sha256]() {
+        pipe->release(false); // an earlier attempt's writer: the staging file stays
+        Status ready;
+        std::optional<StoredFile> committed;
+        // Verifying when the server stopped: the file may have been renamed
+        // into place just before. The same size and digests are the proof.
+        if (!md5.isEmpty() && !sha256.isEmpty()) {
+            auto stat = repositories->stat(target.repositoryId, target.path);
+            if (stat && stat->size == size && stat->md5 == md5 && stat->sha256 == sha256)
+                committed = *stat;
+        }
+        if (!committed) {
+            auto writer =
+                repositories->beginWrite(target.repositoryId, target.path, size, chunkSize, staging,
+                                         overwrite, FileRepositories::Digests::Caller);
+            if (writer) {
+                pipe->writer = std::move(*writer);
+                auto opener = FileOpener::create(key, staging.toLatin1(), chunkSize);
+                if (opener) {
+                    pipe->opener.emplace(std::move(*opener));
+                    pipe->written = 0;
+                    // The chunks kept on disk are opened (checked) and hashed once,
+                    // here; one that does not open ends what is kept.
+                    const quint32 kept = pipe->writer->chunksKept();
+                    for (quint32 i = 0; ready && i < kept; ++i) {
+                        auto chunk = pipe->writer->keptChunk(i);
+                        if (!chunk || !pipe->opener->absorb(*chunk)) {
+                            ready = pipe->writer->keepOnly(i);
+                            break;
+                        }
+                        pipe->written += chunk->size();
+                    }
+                    pipe->durable = pipe->opener->chunksOpened();
+                } else {
+                    ready = opener.error();
+                }
+            } else {
+                ready = writer.error();
+            }
+        }
+        const quint32 kept = pipe->opener ? pipe->opener->chunksOpened() : 0;
+        const qint64 written = pipe->written;
+        if (!ready)
+            pipe->release(false);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, attempt, ready, committed, kept, written]() {
+                Transfer *t = lookup(id);
+                if (!t || t->attempt != attempt || t->state != TransferState::Running)
+                    return;
+                if (!ready) {
+                    fail(*t, edgeErrorCode(ready.error(), EdgeCodes::Files), ready.error().message);
+                    return;
+                }
+                t->fromDisk = false;
+                if (committed) {
+                    qCInfo(lcTransfers).noquote()
+                        << "Transfer" << t->idText << "was committed before the restart";
+                    t->bytes = committed->size;
+                    t->durable = totalChunks(*t);
+                    t->checkChunks = t->checkSize = t->checkMd5 = t->checkSha256 = u"ok"_s;
+                    t->state = TransferState::Done;
+                    ended(*t);
+                    return;
+                }
+                t->requested = t->verified = t->durable = t->savedDurable = kept;
+                t->bytes = written;
+                t->runStartBytes = written;
+                sendFileSend(*t);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TransferManager::sendFileSend(Transfer &t)
+{
     const QUuid id = t.id;
     const QJsonObject message{{Wire::Type, "file.send"_L1},
                               {Wire::Thing, t.spec.source.thing},
@@ -330,6 +431,18 @@ void TransferManager::startUpload(Transfer &t)
                 return;
             }
             t.size = size;
+            // Chunks are acknowledged once the size is saved: a restart then
+            // resumes the staging file (beginWrite needs the size).
+            save(t, [this, id]() {
+                Transfer *t = lookup(id);
+                if (!t || isFinal(t->state))
+                    return;
+                t->sizeSaved = true;
+                if (t->session != 0 && t->verified > 0)
+                    m_edge.sendToSession(t->session, {{Wire::Type, "file.ack"_L1},
+                                                      {"transfer"_L1, t->idText},
+                                                      {"verified"_L1, qint64(t->verified)}});
+            });
             publish(t);
             auto pipe = t.pipe;
             FileRepositories *repositories = &m_repositories;
@@ -339,39 +452,37 @@ void TransferManager::startUpload(Transfer &t)
             const auto overwrite = t.spec.overwrite ? FileRepositories::Overwrite::Yes
                                                     : FileRepositories::Overwrite::No;
             const FileKey key = t.key;
-            onFileThread(
-                [this, id, pipe, repositories, target, size, chunkSize, staging, overwrite, key]() {
-                    auto writer = repositories->beginWrite(target.repositoryId, target.path, size,
-                                                           chunkSize, staging, overwrite);
-                    Status ready = writer ? Status{} : Status{writer.error()};
-                    if (writer) {
-                        pipe->writer = std::move(*writer);
-                        auto opener = FileOpener::create(key, staging.toLatin1(), chunkSize);
-                        if (opener) {
-                            pipe->opener.emplace(std::move(*opener));
-                            // Chunks a previous run of this transfer left in staging.
-                            for (quint32 i = 0; ready && i < pipe->writer->chunksKept(); ++i) {
-                                auto kept = pipe->writer->keptChunk(i);
-                                ready = kept ? pipe->opener->absorb(*kept) : Status{kept.error()};
-                                if (kept)
-                                    pipe->written += kept->size();
-                            }
-                        } else {
-                            ready = opener.error();
-                        }
-                    }
-                    if (ready)
-                        return;
-                    pipe->failed = true;
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, id, ready]() {
-                            if (Transfer *t = lookup(id))
-                                fail(*t, edgeErrorCode(ready.error(), EdgeCodes::Files),
-                                     ready.error().message);
-                        },
-                        Qt::QueuedConnection);
-                });
+            onFileThread([this, id, pipe, repositories, target, size, chunkSize, staging, overwrite,
+                          key]() {
+                // The opener hashes what it opens; the writer hashes
+                // nothing (Digests::Caller): each byte is hashed once.
+                auto writer =
+                    repositories->beginWrite(target.repositoryId, target.path, size, chunkSize,
+                                             staging, overwrite, FileRepositories::Digests::Caller);
+                Status ready = writer ? Status{} : Status{writer.error()};
+                if (writer) {
+                    pipe->writer = std::move(*writer);
+                    // The device sends from chunk 0 (fromChunk): anything
+                    // a staging file of this id held goes.
+                    ready = pipe->writer->keepOnly(0);
+                    auto opener = FileOpener::create(key, staging.toLatin1(), chunkSize);
+                    if (opener)
+                        pipe->opener.emplace(std::move(*opener));
+                    else if (ready)
+                        ready = opener.error();
+                }
+                if (ready)
+                    return;
+                pipe->failed = true;
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, ready]() {
+                        if (Transfer *t = lookup(id))
+                            fail(*t, edgeErrorCode(ready.error(), EdgeCodes::Files),
+                                 ready.error().message);
+                    },
+                    Qt::QueuedConnection);
+            });
         });
 }
 
@@ -424,7 +535,8 @@ TransferManager::FrameOutcome TransferManager::chunkArrived(quint64 session, con
         t->finalSeen = true;
     auto pipe = t->pipe;
     const QUuid transferId = id;
-    onFileThread([this, transferId, pipe, sealed, final, index]() {
+    const quint32 window = quint32(windowChunks(*t));
+    onFileThread([this, transferId, pipe, sealed, final, index, window]() {
         if (pipe->failed || !pipe->opener || !pipe->writer)
             return;
         const ChunkPosition position = final ? ChunkPosition::Final : ChunkPosition::Middle;
@@ -435,6 +547,14 @@ TransferManager::FrameOutcome TransferManager::chunkArrived(quint64 session, con
             status = pipe->writer->append(*plaintext, position);
             if (status)
                 pipe->written += plaintext->size();
+            // A checkpoint every window of chunks: on disk for good, then
+            // saved as the point a restart resumes from.
+            const quint32 opened = pipe->opener->chunksOpened();
+            if (status && (final || opened - pipe->durable >= window)) {
+                status = pipe->writer->sync();
+                if (status)
+                    pipe->durable = opened;
+            }
         }
         if (!status) {
             pipe->failed = true;
@@ -458,27 +578,30 @@ TransferManager::FrameOutcome TransferManager::chunkArrived(quint64 session, con
         }
         const quint32 verified = pipe->opener->chunksOpened();
         const qint64 written = pipe->written;
+        const quint32 durable = pipe->durable;
         QMetaObject::invokeMethod(
             this,
-            [this, transferId, verified, written]() {
-                chunkWritten(transferId, verified, written);
+            [this, transferId, verified, written, durable]() {
+                chunkWritten(transferId, verified, written, durable);
             },
             Qt::QueuedConnection);
     });
     return FrameOutcome::Taken;
 }
 
-void TransferManager::chunkWritten(const QUuid &id, quint32 verified, qint64 bytes)
+void TransferManager::chunkWritten(const QUuid &id, quint32 verified, qint64 bytes, quint32 durable)
 {
     Transfer *t = lookup(id);
     if (!t || isFinal(t->state))
         return;
     t->verified = verified;
     t->bytes = bytes;
+    t->durable = qMax(t->durable, durable);
     progressed(*t);
+    checkpoint(*t);
     // Acknowledged also once file.complete came (verifying): the final
     // chunk's acknowledgement is owed either way.
-    if (t->session != 0)
+    if (t->session != 0 && t->sizeSaved)
         m_edge.sendToSession(t->session, {{Wire::Type, "file.ack"_L1},
                                           {"transfer"_L1, t->idText},
                                           {"verified"_L1, qint64(verified)}});
@@ -511,8 +634,25 @@ void TransferManager::completeArrived(quint64 session, const QUuid &id, const QJ
     }
     const qint64 size = sizeValue.toInteger();
     t->state = TransferState::Verifying;
+    // The expected digests are saved before the file can be committed: a
+    // restart in between finds the file in place and knows it is this one.
+    t->md5 = md5.toLatin1();
+    t->sha256 = sha256.toLatin1();
     publish(*t);
     auto pipe = t->pipe;
+    save(*t, [this, id, pipe, size, md5, sha256, answer]() {
+        if (lookup(id))
+            commitUpload(id, pipe, size, md5, sha256, answer);
+        else
+            answer({}, u"not-found"_s,
+                   u"Transfer %1 ended meanwhile."_s.arg(id.toString(QUuid::WithoutBraces)));
+    });
+}
+
+void TransferManager::commitUpload(const QUuid &id, const std::shared_ptr<Pipe> &pipe, qint64 size,
+                                   const QString &md5, const QString &sha256,
+                                   const CompleteAnswer &answer)
+{
     onFileThread([this, id, pipe, size, md5, sha256, answer]() {
         struct Outcome
         {
@@ -567,8 +707,11 @@ void TransferManager::completeArrived(quint64 session, const QUuid &id, const QJ
                 Transfer *t = lookup(id);
                 if (outcome.check) {
                     answer({}, u"verification-failed"_s, outcome.message);
-                    if (t)
+                    if (t) {
+                        t->md5.clear(); // what the device claimed, not what was stored
+                        t->sha256.clear();
                         fail(*t, u"verification-failed"_s, outcome.message, outcome.check, false);
+                    }
                     return;
                 }
                 answer({{"size"_L1, outcome.stored.size},

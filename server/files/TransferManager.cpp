@@ -37,6 +37,7 @@ TransferManager::TransferManager(FileRepositories &repositories, StorageThread &
     m_waitingTimer = new QTimer(this);
     connect(m_waitingTimer, &QTimer::timeout, this, &TransferManager::checkWaiting);
     m_waitingTimer->start(10 * 1000);
+    load();
 }
 
 TransferManager::~TransferManager()
@@ -46,6 +47,7 @@ TransferManager::~TransferManager()
 
 void TransferManager::stop()
 {
+    m_stopped = true; // the storage thread has closed: nothing more is saved
     if (!m_thread.isRunning())
         return;
     m_thread.quit();
@@ -181,23 +183,26 @@ void TransferManager::request(const QString &user, const QJsonObject &source,
                 done(spec.error());
                 return;
             }
-            done(create(*spec));
+            create(*spec, done);
         });
 }
 
 // ---- The queue ---------------------------------------------------------------
 
-Result<QJsonObject> TransferManager::create(const TransferSpec &spec)
+void TransferManager::create(const TransferSpec &spec,
+                             std::function<void(Result<QJsonObject>)> done)
 {
     const QString device = spec.source.isRepository() ? spec.target.thing : spec.source.thing;
     int pending = 0;
     for (const auto &t : std::as_const(m_transfers))
         pending += !isFinal(t->state) && t->device() == device ? 1 : 0;
-    if (pending >= MaximumPendingPerDevice)
-        return makeError(ErrorCode::TooManyRequests,
-                         u"%1 transfers with %2 are already waiting or running; let some finish "
-                         "or cancel them, then ask again."_s.arg(pending)
-                             .arg(device));
+    if (pending >= MaximumPendingPerDevice) {
+        done(makeError(ErrorCode::TooManyRequests,
+                       u"%1 transfers with %2 are already waiting or running; let some finish "
+                       "or cancel them, then ask again."_s.arg(pending)
+                           .arg(device)));
+        return;
+    }
     auto transfer = std::make_shared<Transfer>();
     transfer->id = QUuid::createUuid();
     transfer->idText = transfer->id.toString(QUuid::WithoutBraces);
@@ -215,19 +220,29 @@ Result<QJsonObject> TransferManager::create(const TransferSpec &spec)
     qsizetype finishedCount = 0;
     for (const QUuid &id : std::as_const(m_order))
         finishedCount += isFinal(m_transfers.value(id)->state) ? 1 : 0;
+    QList<QUuid> forgotten;
     for (qsizetype i = 0; finishedCount > MaximumKept && i < m_order.size();) {
         if (isFinal(m_transfers.value(m_order.at(i))->state)) {
-            m_transfers.remove(m_order.takeAt(i));
+            forgotten.append(m_order.takeAt(i));
+            m_transfers.remove(forgotten.constLast());
             --finishedCount;
         } else {
             ++i;
         }
     }
+    removeSaved(forgotten);
     publish(*transfer);
-    // Started from the event loop: whoever asked answers first (the device
-    // hears {"transfer": id} before file.send or file.receive).
-    postSchedule();
-    return toJson(*transfer);
+    // Answered once saved, then started from the event loop: whoever asked
+    // answers first (the device hears {"transfer": id} before file.send or
+    // file.receive).
+    const QJsonObject created = toJson(*transfer);
+    const QUuid id = transfer->id;
+    save(*transfer, [this, id, created, done = std::move(done)]() {
+        if (Transfer *t = lookup(id))
+            t->saved = true;
+        done(created);
+        postSchedule();
+    });
 }
 
 TransferManager::Transfer *TransferManager::lookup(const QUuid &id)
@@ -329,6 +344,7 @@ QJsonObject TransferManager::toJson(const Transfer &t) const
                        {"bytes"_L1, t.bytes},
                        {"chunkSize"_L1, t.chunkSize},
                        {"chunksVerified"_L1, qint64(t.verified)},
+                       {"chunksDurable"_L1, qint64(t.durable)},
                        {"bytesPerSecond"_L1, t.bytesPerSecond},
                        {"resumes"_L1, t.resumes},
                        {"created"_L1, EntityJson::timestamp(t.created)},
@@ -338,6 +354,8 @@ QJsonObject TransferManager::toJson(const Transfer &t) const
                                                        {"sha256"_L1, t.checkSha256}}}};
     if (!t.waiting.isEmpty())
         object.insert("waiting"_L1, t.waiting);
+    if (!t.interruption.isEmpty() && t.state == TransferState::Queued)
+        object.insert("interrupted"_L1, t.interruption);
     if (t.started.isValid())
         object.insert("started"_L1, EntityJson::timestamp(t.started));
     if (t.finished.isValid())
@@ -410,7 +428,7 @@ void TransferManager::schedule()
     const QList<QUuid> order = m_order;
     for (const QUuid &id : order) {
         Transfer *t = lookup(id);
-        if (!t || t->state != TransferState::Queued)
+        if (!t || t->state != TransferState::Queued || !t->saved)
             continue;
         const QString device = t->device();
         // The session that takes it must be allowed too: its user gets the
@@ -477,14 +495,23 @@ void TransferManager::start(Transfer &t, quint64 session)
     if (!t.started.isValid())
         t.started = QDateTime::currentDateTimeUtc();
     t.waiting.clear();
+    t.interruption.clear();
     t.runClock.start();
     t.runStartBytes = t.bytes;
     t.publishedAt = 0;
     publish(t);
-    if (t.toDevice())
-        startDownload(t);
-    else
-        startUpload(t);
+    // Under way once saved: a restart then counts this start among resumes.
+    const QUuid id = t.id;
+    const int attempt = t.attempt;
+    save(t, [this, id, attempt]() {
+        Transfer *t = lookup(id);
+        if (!t || t->attempt != attempt || t->state != TransferState::Running)
+            return;
+        if (t->toDevice())
+            startDownload(*t);
+        else
+            startUpload(*t);
+    });
 }
 
 void TransferManager::interrupt(Transfer &t, const QString &waiting)
@@ -492,6 +519,7 @@ void TransferManager::interrupt(Transfer &t, const QString &waiting)
     qCInfo(lcTransfers).noquote() << "Transfer" << t.idText << "waits:" << waiting;
     t.state = TransferState::Queued;
     t.waiting = waiting;
+    t.interruption = u"connection-lost"_s;
     t.waitingSince = QDateTime::currentDateTimeUtc();
     t.session = 0;
     ++t.attempt; // answers and frames of the attempt that ended are ignored
@@ -500,6 +528,7 @@ void TransferManager::interrupt(Transfer &t, const QString &waiting)
         t.requested = t.verified;
         t.sent = t.verified;
     }
+    save(t);
     publish(t);
 }
 
@@ -611,7 +640,9 @@ void TransferManager::ended(Transfer &t)
         t.lastSession = t.session;
     t.session = 0;
     t.waiting.clear();
+    t.interruption.clear();
     ++t.attempt;
+    save(t);
     // The staging file goes (unless committed); the file thread lets go of
     // everything it held for this transfer. The end is published once that
     // is done, so whoever hears of it finds no staging file left.

@@ -6,9 +6,12 @@
 // small messages there: opening, sealing, reading and writing chunks runs on
 // one dedicated thread, in order per transfer, and at most a window of chunks
 // per transfer is in flight, so memory per transfer is bounded.
-// Transfers are kept in memory: a transfer interrupted by a lost connection
-// resumes from its verified chunks when the device binds again (within the
-// resume window); a server restart ends them.
+// Each transfer's state is also kept in the database (TransferStore.cpp,
+// table file_transfers) at its checkpoints: created, started, interrupted,
+// every window of chunks made durable, verifying, ended. A transfer
+// interrupted by a lost connection or by a restart of the server (even a
+// crash) resumes from the chunks its receiver holds when the device binds
+// again (within the resume window); nothing partial is ever visible.
 #pragma once
 
 #include "core/Result.h"
@@ -97,9 +100,11 @@ public:
             const QJsonObject &target, bool overwrite);
 
     // ---- I/O thread ----
-    // Queues a resolved transfer; answers its object, or TooManyRequests
-    // when its device already has MaximumPendingPerDevice waiting or running.
-    [[nodiscard]] Result<QJsonObject> create(const TransferSpec &spec);
+    // Queues a resolved transfer; done gets its object once it is saved in
+    // the database (an accepted transfer survives a crash), or at once
+    // TooManyRequests when its device already has MaximumPendingPerDevice
+    // waiting or running. It may start only after done was called.
+    void create(const TransferSpec &spec, std::function<void(Result<QJsonObject>)> done);
     // resolve() on the storage thread, then create(); done on this thread.
     void request(const QString &user, const QJsonObject &source, const QJsonObject &target,
                  bool overwrite, std::function<void(Result<QJsonObject>)> done);
@@ -172,7 +177,12 @@ private:
     void start(Transfer &transfer, quint64 session);
     void startDownload(Transfer &transfer); // repository -> device
     void startUpload(Transfer &transfer);   // device -> repository
-    void pump(Transfer &transfer);          // download: keep the window full
+    // Upload: asks the device for the file from the chunk after those held.
+    void sendFileSend(Transfer &transfer);
+    // Upload reloaded after a restart: reopens the staging file on the file
+    // thread (or finds the file committed already), then sendFileSend().
+    void resumeUploadFromDisk(Transfer &transfer);
+    void pump(Transfer &transfer); // download: keep the window full
     void sendComplete(Transfer &transfer);
     // Sends message to the transfer's device; when the transfer is still at
     // this attempt and in state, a lost device interrupts it, no answer in
@@ -182,7 +192,21 @@ private:
     // Fails the transfer with the device's refusal to `what` ("send",
     // "receive") its file; its code, or device-refused.
     void deviceRefused(Transfer &transfer, const DeviceAnswer &answer, const QString &what);
-    void chunkWritten(const QUuid &id, quint32 verified, qint64 bytes);
+    void chunkWritten(const QUuid &id, quint32 verified, qint64 bytes, quint32 durable);
+    // Upload: on the file thread, checks what was received against what
+    // file.complete says and commits the file; answers, then ends it.
+    void commitUpload(const QUuid &id, const std::shared_ptr<Pipe> &pipe, qint64 size,
+                      const QString &md5, const QString &sha256, const CompleteAnswer &answer);
+    // ---- The database (TransferStore.cpp) ----
+    // Saves the transfer's state (queued on the storage thread, in order);
+    // then, if given, runs on this thread once it is written.
+    void save(const Transfer &transfer, std::function<void()> then = {});
+    // Saves when durable chunks advanced by a window (or all are durable).
+    void checkpoint(Transfer &transfer);
+    void removeSaved(const QList<QUuid> &ids);
+    // At construction (start-up): reloads the transfers kept, unfinished
+    // ones queued again, and deletes staging files no transfer resumes.
+    void load();
     void interrupt(Transfer &transfer, const QString &waiting);
     // Ends a transfer: failed (code, message; check marks the verification
     // that failed) or cancelled; tells the device, abandons the staging file.
@@ -206,6 +230,7 @@ private:
     QHash<QUuid, std::shared_ptr<Transfer>> m_transfers;
     QList<QUuid> m_order; // creation order
     bool m_schedulePosted = false;
+    bool m_stopped = false;
     QTimer *m_waitingTimer = nullptr;
 };
 

@@ -49,7 +49,8 @@ struct TransferManager::Pipe
     std::unique_ptr<RepositoryWriter> writer;
     std::optional<FileSealer> sealer;
     std::optional<FileOpener> opener;
-    qint64 written = 0; // plaintext bytes appended
+    qint64 written = 0;  // plaintext bytes appended
+    quint32 durable = 0; // chunks fsync'd in the staging file
     bool failed = false;
 
     void release(bool abandon)
@@ -76,9 +77,17 @@ struct TransferManager::Transfer
     quint32 verified = 0;  // chunks verified and written by the receiver
     quint32 requested = 0; // download: chunks asked of the file thread; upload: chunks received
     quint32 sent = 0;      // download: frames sent this run
+    quint32 durable = 0;   // chunks on the receiver's disk (fsync'd, or acknowledged by the device)
+    quint32 savedDurable = 0; // durable as last saved to the database
     bool finalSeen = false;
     bool everRan = false;
+    // Reloaded after a restart: an upload reopens its staging file (and
+    // finds how much of it is usable) before asking the device for the rest.
+    bool fromDisk = false;
+    bool saved = false;     // in the database since its creation: it may start
+    bool sizeSaved = false; // upload: the size is in the database (chunks may be acknowledged)
     int resumes = 0;
+    QString interruption; // while queued again: "connection-lost" or "server-restart"
     QString waiting;
     QDateTime created, started, finished, waitingSince;
     QByteArray md5, sha256;

@@ -203,6 +203,41 @@ const QList<Migration> &all()
                     id TEXT NOT NULL UNIQUE,
                     created TEXT NOT NULL))",
          }},
+        {7,
+         "durable file transfers",
+         {
+             // Each transfer's state (server/files/TransferStore.cpp), so
+             // that a restart resumes unfinished ones. chunks_durable: chunks
+             // on the receiver's disk (fsync'd in the repository's staging
+             // file, or acknowledged by the device). md5 and sha256 are the
+             // expected digests once known; the transfer key is never stored.
+             R"(CREATE TABLE file_transfers (
+                    id TEXT PRIMARY KEY,
+                    direction TEXT NOT NULL,
+                    source_thing TEXT NOT NULL,
+                    source_path TEXT NOT NULL,
+                    source_repository TEXT NOT NULL,
+                    target_thing TEXT NOT NULL,
+                    target_path TEXT NOT NULL,
+                    target_repository TEXT NOT NULL,
+                    overwrite INTEGER NOT NULL,
+                    requested_by TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    chunk_size INTEGER NOT NULL,
+                    size BIGINT NOT NULL,
+                    chunks_durable BIGINT NOT NULL,
+                    bytes_durable BIGINT NOT NULL,
+                    md5 TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    checks TEXT NOT NULL,
+                    resumes INTEGER NOT NULL,
+                    error_code TEXT NOT NULL,
+                    error_message TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    started TEXT,
+                    finished TEXT))",
+             R"(CREATE INDEX file_transfers_by_state ON file_transfers(state))",
+         }},
     };
     return migrations;
 }

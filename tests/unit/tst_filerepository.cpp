@@ -556,6 +556,73 @@ private Q_SLOTS:
         QCOMPARE(*load(*repos, QStringLiteral("r/resumed.bin")), data);
     }
 
+    // Digests::Caller (a transfer, whose opener already hashes): the writer
+    // hashes nothing, records the digests it is given, checkpoints with
+    // sync(), and a resumed staging file is checked by the caller reading
+    // keptChunk() and cut back with keepOnly() at the first damaged chunk.
+    void callerDigestsAndResume()
+    {
+        auto repos = fresh();
+        const QByteArray data = testData(5 * Chunk + 33, 7);
+        const auto begin = [&](const QString &id) {
+            return repos->beginWrite(Repo, QStringLiteral("c/caller.bin"), data.size(), Chunk, id,
+                                     FileRepositories::Overwrite::No,
+                                     FileRepositories::Digests::Caller);
+        };
+        {
+            auto first = begin(QStringLiteral("caller-1"));
+            QVERIFY(first.ok());
+            for (int i = 0; i < 4; ++i)
+                QVERIFY((*first)->append(data.mid(i * Chunk, Chunk), ChunkPosition::Middle).ok());
+            QVERIFY((*first)->sync().ok());
+            // A chunk of the wrong size is refused.
+            QVERIFY(!(*first)->append(data.left(10), ChunkPosition::Middle).ok());
+        }
+        {
+            QFile part(repoDir() + QStringLiteral("/.staging/caller-1.part"));
+            QVERIFY(part.open(QIODevice::ReadWrite));
+            QVERIFY(part.seek(512 + 2 * (Chunk + 16) + 9)); // inside chunk 2
+            part.write("!");
+        }
+        auto second = begin(QStringLiteral("caller-1"));
+        QVERIFY(second.ok());
+        // Whole chunks are offered; the caller finds chunk 2 damaged.
+        QCOMPARE((*second)->chunksKept(), quint32(4));
+        QVERIFY((*second)->keptChunk(0).ok());
+        QVERIFY((*second)->keptChunk(1).ok());
+        QVERIFY(!(*second)->keptChunk(2).ok());
+        QVERIFY((*second)->keepOnly(2).ok());
+        QCOMPARE((*second)->chunksKept(), quint32(2));
+        QVERIFY(!(*second)->keepOnly(3).ok()); // never more than kept
+        QVERIFY(appendAll(**second, data, 2 * Chunk).ok());
+        // The digests must be given (lowercase hex), and are what is recorded.
+        {
+            auto other = begin(QStringLiteral("caller-2"));
+            QVERIFY(other.ok());
+            QVERIFY(appendAll(**other, data).ok());
+            QVERIFY(!(*other)->commit({}, {}).ok());
+        }
+        auto stored = (*second)->commit(md5Of(data), sha256Of(data));
+        QVERIFY2(stored.ok(), qPrintable(stored.ok() ? QString() : stored.error().message));
+        QCOMPARE(stored->md5, md5Of(data));
+        QCOMPARE(stored->sha256, sha256Of(data));
+        QCOMPARE(*load(*repos, QStringLiteral("c/caller.bin")), data);
+        auto stat = repos->stat(Repo, QStringLiteral("c/caller.bin"));
+        QVERIFY(stat.ok());
+        QCOMPARE(stat->sha256, sha256Of(data));
+
+        // Staging files of no resumed transfer go; the others stay.
+        QVERIFY(repos->remove(Repo, QStringLiteral("c/caller.bin")).ok());
+        for (const QString &id : {QStringLiteral("keep-me"), QStringLiteral("drop-me")}) {
+            auto w = begin(id);
+            QVERIFY(w.ok());
+            QVERIFY((*w)->append(data.left(Chunk), ChunkPosition::Middle).ok());
+        }
+        repos->removeStagingExcept({QStringLiteral("keep-me")});
+        QVERIFY(QFileInfo::exists(repoDir() + QStringLiteral("/.staging/keep-me.part")));
+        QVERIFY(!QFileInfo::exists(repoDir() + QStringLiteral("/.staging/drop-me.part")));
+    }
+
     void tamperedFilesFailClearly()
     {
         auto repos = fresh();
