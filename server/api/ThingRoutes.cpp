@@ -133,21 +133,11 @@ Result<QHash<QString, Definitions>> effectiveOfThings(EntityStore &store,
 
 } // namespace
 
-// The Thing with its template chain's members merged in.
+// The Thing with its template chain's members merged in, kept by the store
+// until a Thing or template changes (the edge ingest path reads it per batch).
 Result<Thing> effectiveThing(EntityStore &store, const QString &name)
 {
-    auto thing = store.thing(name);
-    if (!thing)
-        return thing.error();
-    auto chain = store.templateChain(thing->templateName);
-    if (!chain)
-        return chain.error();
-    auto merged =
-        Inheritance::effective(QStringLiteral("Thing '%1'").arg(name), thing->definitions, *chain);
-    if (!merged)
-        return merged.error();
-    thing->definitions = *merged;
-    return thing;
+    return store.effectiveThing(name);
 }
 
 Result<ThingTemplate> effectiveTemplate(EntityStore &store, const QString &name)

@@ -122,13 +122,11 @@ Result<QSqlQuery> runList(QSqlDatabase &db, const QString &sql, const QVariantLi
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(sql))
-        return makeError(ErrorCode::Internal, QStringLiteral("The database refused a statement: %1")
-                                                  .arg(Sql::describe(query.lastError())));
+        return Sql::failure(query.lastError(), QStringLiteral("The database refused a statement"));
     for (const QVariant &v : values)
         query.addBindValue(v);
     if (!query.exec())
-        return makeError(ErrorCode::Internal, QStringLiteral("A database statement failed: %1")
-                                                  .arg(Sql::describe(query.lastError())));
+        return Sql::failure(query.lastError(), QStringLiteral("A database statement failed"));
     return query;
 }
 

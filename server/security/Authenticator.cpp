@@ -251,14 +251,15 @@ void Authenticator::verifyPassword(const QString &user, const QString &password,
     // 1. Storage: the user's sign-in state and, for directory users, their
     //    directory (bind password opened through the vault).
     const Vault *vault = &m_vault;
+    const int maximumLockSeconds = m_settings.lockout.durationSeconds;
     m_storage.run<Status>(
-        [check, vault](EntityStore &store) -> Status {
+        [check, vault, maximumLockSeconds](EntityStore &store) -> Status {
             // A name no user can have is unknown, without a lookup (and
             // never provisioned).
             if (!Names::validate(QStringLiteral("user"), check->user))
                 return {};
             LoginStore logins(store.database());
-            auto record = logins.record(check->user, now());
+            auto record = logins.record(check->user, now(), maximumLockSeconds);
             if (!record)
                 return record.error();
             check->record = *record;
@@ -413,7 +414,7 @@ void Authenticator::finishPassword(std::shared_ptr<PasswordCheck> check)
                 const LoginRecord &before = check->record;
                 LoginRecord current;
                 if (before.exists || !check->provisionedFrom.isEmpty()) {
-                    auto read = logins.record(check->user, time);
+                    auto read = logins.record(check->user, time, lockout.durationSeconds);
                     if (!read)
                         return read.error();
                     current = *read;

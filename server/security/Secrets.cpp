@@ -114,7 +114,11 @@ QString keychainMissing(const MasterKey::KeychainAnswer &answer, const QString &
     return answer.outcome == MasterKey::KeychainAnswer::Outcome::NotFound
                ? QStringLiteral("the OS keychain has no entry \"%1\" (service \"%2\")")
                      .arg(entry, MasterKey::KeychainService)
-               : QStringLiteral("the OS keychain could not be reached (%1)").arg(answer.reason);
+               : QStringLiteral("the OS keychain, which should hold entry \"%1\" (service "
+                                "\"%2\"), could not be reached (%3): if the key is there, start "
+                                "or unlock the Secret Service of this session (gnome-keyring, "
+                                "KWallet)")
+                     .arg(entry, MasterKey::KeychainService, answer.reason);
 }
 
 Result<FoundKey> fromFile(const QString &path, IfMissing ifMissing)

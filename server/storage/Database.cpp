@@ -4,11 +4,16 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
 #include <QUrlQuery>
+
+#include <cerrno>
+
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcStorage, "bulwark.storage")
 
@@ -34,6 +39,31 @@ Status exec(QSqlDatabase &db, const QString &sql)
             ErrorCode::Internal,
             QStringLiteral("Database statement failed: %1").arg(describe(query.lastError())));
     return {};
+}
+
+// Faults (issue 7, engineer E): a SQLite file on a read-only mount, or one
+// not writable, opens read-only and then fails at the first pragma with
+// "unable to open database file". Say where, why and what to do.
+Error sqliteSetupError(const QString &file, const Error &error)
+{
+    const QFileInfo info(file);
+    for (const QString &path : {info.absoluteFilePath(), info.absolutePath()}) {
+        if (::access(QFile::encodeName(path).constData(), W_OK) == 0)
+            continue;
+        const bool readOnlyMount = errno == EROFS;
+        return makeError(
+            ErrorCode::Internal,
+            QStringLiteral("The SQLite database %1 cannot be written: %2. Bulwark writes the "
+                           "database file and the -wal and -shm files beside it; make %3 "
+                           "writable, then start again.")
+                .arg(file,
+                     readOnlyMount ? QStringLiteral("its file system is mounted read-only")
+                                   : QStringLiteral("%1 is not writable").arg(path),
+                     readOnlyMount ? QStringLiteral("the file system") : path));
+    }
+    return makeError(
+        error.code,
+        QStringLiteral("Cannot use the SQLite database at %1: %2").arg(file, error.message));
 }
 
 } // namespace
@@ -85,6 +115,8 @@ Database::Database(Backend backend, QString connectionName)
 
 Database::~Database()
 {
+    // Statements must go before their connection does.
+    dropStatements();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -137,13 +169,45 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
         for (const char *pragma :
              {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
             if (auto s = exec(db->m_db, QString::fromLatin1(pragma)); !s)
-                return s.error();
+                return sqliteSetupError(url.sqliteFile, s.error());
         }
     } else {
         if (auto s = exec(db->m_db, QStringLiteral("SET client_min_messages TO WARNING")); !s)
             return s.error();
     }
     return db;
+}
+
+namespace {
+// More distinct constant statements than the stores have: a bound, not a working limit.
+constexpr std::size_t MaximumKeptStatements = 256;
+} // namespace
+
+std::unique_ptr<QSqlQuery> Database::takeStatement(const QString &sql)
+{
+    const auto kept = m_statements.find(sql);
+    if (kept == m_statements.end())
+        return nullptr;
+    std::unique_ptr<QSqlQuery> statement = std::move(kept->second);
+    m_statements.erase(kept);
+    return statement;
+}
+
+void Database::giveBackStatement(const QString &sql, std::unique_ptr<QSqlQuery> statement,
+                                 quint64 generation)
+{
+    if (!statement || generation != m_generation || m_statements.size() >= MaximumKeptStatements)
+        return;
+    // Ends a read left part-way, so that no statement holds a snapshot open
+    // (SQLite WAL checkpoints wait for readers) between uses.
+    statement->finish();
+    m_statements.try_emplace(sql, std::move(statement));
+}
+
+void Database::dropStatements()
+{
+    m_statements.clear();
+    ++m_generation;
 }
 
 Result<int> Database::schemaVersion()
@@ -163,6 +227,8 @@ Status Database::migrate(int target)
     const int latest = Migrations::latestVersion();
     if (target < 0)
         target = latest;
+    // Statements prepared against the old schema may no longer fit it.
+    dropStatements();
     auto current = schemaVersion();
     if (!current)
         return current.error();

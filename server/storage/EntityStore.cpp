@@ -4,6 +4,7 @@
 #include "Database.h"
 #include "Sql_p.h"
 #include "core/EntityJson.h"
+#include "core/Inheritance.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -66,15 +67,16 @@ Result<ThingTemplate> templateFrom(const QSqlQuery &q)
     return t;
 }
 
-// Every row of a query, each turned into an entity by fromRow.
-template <typename T>
-Result<QList<T>> allRows(Result<QSqlQuery> query, Result<T> (*fromRow)(const QSqlQuery &))
+// Every row of a query (QSqlQuery or Sql::Statement), each turned into an
+// entity by fromRow.
+template <typename T, typename Query>
+Result<QList<T>> allRows(Result<Query> query, Result<T> (*fromRow)(const QSqlQuery &))
 {
     if (!query)
         return query.error();
     QList<T> rows;
     while (query->next()) {
-        auto row = fromRow(*query);
+        auto row = fromRow(Sql::rowsOf(*query));
         if (!row)
             return row.error();
         rows.append(*row);
@@ -83,15 +85,15 @@ Result<QList<T>> allRows(Result<QSqlQuery> query, Result<T> (*fromRow)(const QSq
 }
 
 // The one row of a query by name, or NotFound naming kind.
-template <typename T>
-Result<T> oneRow(Result<QSqlQuery> query, Result<T> (*fromRow)(const QSqlQuery &),
-                 const QString &kind, const QString &name)
+template <typename T, typename Query>
+Result<T> oneRow(Result<Query> query, Result<T> (*fromRow)(const QSqlQuery &), const QString &kind,
+                 const QString &name)
 {
     if (!query)
         return query.error();
     if (!query->next())
         return notFound(kind, name);
-    return fromRow(*query);
+    return fromRow(Sql::rowsOf(*query));
 }
 
 } // namespace
@@ -107,21 +109,24 @@ Status EntityStore::inTransaction(const std::function<Status()> &work)
     if (m_transactionDepth > 0)
         return work();
     QSqlDatabase &db = m_database.connection();
+    // Faults (issue 7): a full disk, a read-only database or a lost
+    // PostgreSQL connection answers Unavailable with what to do (Sql::failure).
     if (!db.transaction())
-        return makeError(
-            ErrorCode::Internal,
-            QStringLiteral("Cannot start a transaction: %1").arg(Sql::describe(db.lastError())));
+        return Sql::failure(db.lastError(), QStringLiteral("Cannot start a transaction"));
     ++m_transactionDepth;
     Status status = work();
     --m_transactionDepth;
     if (!status) {
         db.rollback();
+        // What was kept may have been read from the undone writes.
+        forgetEffectiveThings();
         return status;
     }
     if (!db.commit()) {
-        const QString why = Sql::describe(db.lastError());
+        const Error why = Sql::failure(db.lastError(), QStringLiteral("Cannot commit"));
         db.rollback();
-        return makeError(ErrorCode::Internal, QStringLiteral("Cannot commit: %1").arg(why));
+        forgetEffectiveThings();
+        return why;
     }
     return {};
 }
@@ -130,7 +135,7 @@ Result<bool> EntityStore::exists(const char *table, const QString &name)
 {
     // table is one of our own constant names, never user input.
     const QByteArray sql = QByteArray("SELECT 1 FROM ") + table + " WHERE name = ?";
-    auto q = Sql::run(m_database.connection(), sql.constData(), {name});
+    auto q = Sql::cached(m_database, sql.constData(), {name});
     if (!q)
         return q.error();
     return q->next();
@@ -159,15 +164,16 @@ Result<QList<Thing>> EntityStore::listThings(const Access::ListFilter &filter)
 
 Result<Thing> EntityStore::thing(const QString &name)
 {
-    return oneRow<Thing>(Sql::run(m_database.connection(),
-                                  "SELECT name, description, template, definitions, created, "
-                                  "modified FROM things WHERE name = ?",
-                                  {name}),
+    return oneRow<Thing>(Sql::cached(m_database,
+                                     "SELECT name, description, template, definitions, created, "
+                                     "modified FROM things WHERE name = ?",
+                                     {name}),
                          thingFrom, QStringLiteral("Thing"), name);
 }
 
 Status EntityStore::createThing(const Thing &thing)
 {
+    forgetEffectiveThings();
     auto found = exists("things", thing.name);
     if (!found)
         return found.error();
@@ -181,12 +187,12 @@ Status EntityStore::createThing(const Thing &thing)
         if (!*t)
             return notFound(QStringLiteral("ThingTemplate"), thing.templateName);
     }
-    auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO things (name, description, template, definitions, created, "
-                      "modified) VALUES (?, ?, ?, ?, ?, ?)",
-                      {thing.name, thing.description, Sql::nullable(thing.templateName),
-                       definitionsText(thing.definitions), Sql::toText(thing.created),
-                       Sql::toText(thing.modified)});
+    auto q = Sql::cached(m_database,
+                         "INSERT INTO things (name, description, template, definitions, created, "
+                         "modified) VALUES (?, ?, ?, ?, ?, ?)",
+                         {thing.name, thing.description, Sql::nullable(thing.templateName),
+                          definitionsText(thing.definitions), Sql::toText(thing.created),
+                          Sql::toText(thing.modified)});
     if (!q)
         return q.error();
     return {};
@@ -194,6 +200,7 @@ Status EntityStore::createThing(const Thing &thing)
 
 Status EntityStore::updateThing(const Thing &thing)
 {
+    forgetEffectiveThings();
     if (!thing.templateName.isEmpty()) {
         auto t = exists("thing_templates", thing.templateName);
         if (!t)
@@ -202,11 +209,11 @@ Status EntityStore::updateThing(const Thing &thing)
             return notFound(QStringLiteral("ThingTemplate"), thing.templateName);
     }
     auto q =
-        Sql::run(m_database.connection(),
-                 "UPDATE things SET description = ?, template = ?, definitions = ?, "
-                 "modified = ? WHERE name = ?",
-                 {thing.description, Sql::nullable(thing.templateName),
-                  definitionsText(thing.definitions), Sql::toText(thing.modified), thing.name});
+        Sql::cached(m_database,
+                    "UPDATE things SET description = ?, template = ?, definitions = ?, "
+                    "modified = ? WHERE name = ?",
+                    {thing.description, Sql::nullable(thing.templateName),
+                     definitionsText(thing.definitions), Sql::toText(thing.modified), thing.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -216,12 +223,13 @@ Status EntityStore::updateThing(const Thing &thing)
 
 Status EntityStore::deleteThing(const QString &name)
 {
+    forgetEffectiveThings();
     return inTransaction([&]() -> Status {
-        auto values = Sql::run(m_database.connection(),
-                               "DELETE FROM property_values WHERE thing = ?", {name});
+        auto values =
+            Sql::cached(m_database, "DELETE FROM property_values WHERE thing = ?", {name});
         if (!values)
             return values.error();
-        auto q = Sql::run(m_database.connection(), "DELETE FROM things WHERE name = ?", {name});
+        auto q = Sql::cached(m_database, "DELETE FROM things WHERE name = ?", {name});
         if (!q)
             return q.error();
         if (q->numRowsAffected() == 0)
@@ -254,12 +262,50 @@ Result<QList<ThingTemplate>> EntityStore::listTemplates(const Access::ListFilter
 
 Result<ThingTemplate> EntityStore::thingTemplate(const QString &name)
 {
-    return oneRow<ThingTemplate>(Sql::run(m_database.connection(),
-                                          "SELECT name, description, base_template, "
-                                          "definitions, created, modified FROM thing_templates "
-                                          "WHERE name = ?",
-                                          {name}),
+    return oneRow<ThingTemplate>(Sql::cached(m_database,
+                                             "SELECT name, description, base_template, "
+                                             "definitions, created, modified FROM thing_templates "
+                                             "WHERE name = ?",
+                                             {name}),
                                  templateFrom, QStringLiteral("ThingTemplate"), name);
+}
+
+namespace {
+// A bound on memory, well above the Things one server's devices speak for at
+// once; past it an arbitrary entry makes room (it is read again when needed).
+constexpr qsizetype MaximumEffectiveThings = 20000;
+} // namespace
+
+void EntityStore::forgetEffectiveThings()
+{
+    m_effectiveThings.clear();
+    ++m_entityGeneration;
+}
+
+Result<Thing> EntityStore::effectiveThing(const QString &name)
+{
+    // A migration or a reconnect may have changed what the kept ones came from.
+    if (m_effectiveThingsDatabaseGeneration != m_database.generation()) {
+        forgetEffectiveThings();
+        m_effectiveThingsDatabaseGeneration = m_database.generation();
+    }
+    if (const auto kept = m_effectiveThings.constFind(name); kept != m_effectiveThings.cend())
+        return *kept;
+    auto found = thing(name);
+    if (!found)
+        return found.error();
+    auto chain = templateChain(found->templateName);
+    if (!chain)
+        return chain.error();
+    auto merged =
+        Inheritance::effective(QStringLiteral("Thing '%1'").arg(name), found->definitions, *chain);
+    if (!merged)
+        return merged.error();
+    found->definitions = *merged;
+    if (m_effectiveThings.size() >= MaximumEffectiveThings)
+        m_effectiveThings.erase(m_effectiveThings.begin());
+    m_effectiveThings.insert(name, *found);
+    return found;
 }
 
 Result<QList<ThingTemplate>> EntityStore::templateChain(const QString &name)
@@ -289,9 +335,9 @@ Result<QStringList> EntityStore::derivedTemplates(const QString &name)
     QStringList frontier{name};
     while (!frontier.isEmpty()) {
         const QString current = frontier.takeFirst();
-        auto q = Sql::run(m_database.connection(),
-                          "SELECT name FROM thing_templates WHERE base_template = ? ORDER BY name",
-                          {current});
+        auto q = Sql::cached(
+            m_database, "SELECT name FROM thing_templates WHERE base_template = ? ORDER BY name",
+            {current});
         if (!q)
             return q.error();
         while (q->next()) {
@@ -309,8 +355,8 @@ Result<QStringList> EntityStore::thingsUsingTemplates(const QStringList &templat
 {
     QStringList things;
     for (const QString &t : templates) {
-        auto q = Sql::run(m_database.connection(),
-                          "SELECT name FROM things WHERE template = ? ORDER BY name", {t});
+        auto q = Sql::cached(m_database, "SELECT name FROM things WHERE template = ? ORDER BY name",
+                             {t});
         if (!q)
             return q.error();
         while (q->next())
@@ -321,6 +367,7 @@ Result<QStringList> EntityStore::thingsUsingTemplates(const QStringList &templat
 
 Status EntityStore::createTemplate(const ThingTemplate &t)
 {
+    forgetEffectiveThings();
     auto found = exists("thing_templates", t.name);
     if (!found)
         return found.error();
@@ -334,12 +381,12 @@ Status EntityStore::createTemplate(const ThingTemplate &t)
         if (!*base)
             return notFound(QStringLiteral("ThingTemplate"), t.baseTemplate);
     }
-    auto q =
-        Sql::run(m_database.connection(),
-                 "INSERT INTO thing_templates (name, description, base_template, "
-                 "definitions, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
-                 {t.name, t.description, Sql::nullable(t.baseTemplate),
-                  definitionsText(t.definitions), Sql::toText(t.created), Sql::toText(t.modified)});
+    auto q = Sql::cached(m_database,
+                         "INSERT INTO thing_templates (name, description, base_template, "
+                         "definitions, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
+                         {t.name, t.description, Sql::nullable(t.baseTemplate),
+                          definitionsText(t.definitions), Sql::toText(t.created),
+                          Sql::toText(t.modified)});
     if (!q)
         return q.error();
     return {};
@@ -347,6 +394,7 @@ Status EntityStore::createTemplate(const ThingTemplate &t)
 
 Status EntityStore::updateTemplate(const ThingTemplate &t)
 {
+    forgetEffectiveThings();
     if (!t.baseTemplate.isEmpty()) {
         auto base = exists("thing_templates", t.baseTemplate);
         if (!base)
@@ -354,11 +402,11 @@ Status EntityStore::updateTemplate(const ThingTemplate &t)
         if (!*base)
             return notFound(QStringLiteral("ThingTemplate"), t.baseTemplate);
     }
-    auto q = Sql::run(m_database.connection(),
-                      "UPDATE thing_templates SET description = ?, base_template = ?, "
-                      "definitions = ?, modified = ? WHERE name = ?",
-                      {t.description, Sql::nullable(t.baseTemplate), definitionsText(t.definitions),
-                       Sql::toText(t.modified), t.name});
+    auto q = Sql::cached(m_database,
+                         "UPDATE thing_templates SET description = ?, base_template = ?, "
+                         "definitions = ?, modified = ? WHERE name = ?",
+                         {t.description, Sql::nullable(t.baseTemplate),
+                          definitionsText(t.definitions), Sql::toText(t.modified), t.name});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -373,6 +421,7 @@ Status EntityStore::deleteTemplate(const QString &name)
 
 Status EntityStore::deleteTemplateNow(const QString &name)
 {
+    forgetEffectiveThings();
     auto found = exists("thing_templates", name);
     if (!found)
         return found.error();
@@ -396,8 +445,7 @@ Status EntityStore::deleteTemplateNow(const QString &name)
                                         "delete those first.")
                              .arg(name, parts.join(QStringLiteral(" and "))));
     }
-    auto q =
-        Sql::run(m_database.connection(), "DELETE FROM thing_templates WHERE name = ?", {name});
+    auto q = Sql::cached(m_database, "DELETE FROM thing_templates WHERE name = ?", {name});
     if (!q)
         return q.error();
     return AccessStore(m_database).forgetEntity({QStringLiteral("ThingTemplates"), name});
@@ -407,8 +455,8 @@ Status EntityStore::deleteTemplateNow(const QString &name)
 
 Result<QHash<QString, PropertyValue>> EntityStore::propertyValues(const QString &thing)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT property, value, time FROM property_values WHERE thing = ?", {thing});
+    auto q = Sql::cached(
+        m_database, "SELECT property, value, time FROM property_values WHERE thing = ?", {thing});
     if (!q)
         return q.error();
     QHash<QString, PropertyValue> values;
@@ -428,11 +476,11 @@ Status EntityStore::setPropertyValue(const QString &thing, const QString &proper
     // go through QJsonDocument.
     QByteArray text = QJsonDocument(QJsonArray{value.value}).toJson(QJsonDocument::Compact);
     text = text.mid(1, text.size() - 2);
-    auto q = Sql::run(m_database.connection(),
-                      "INSERT INTO property_values (thing, property, value, time, quality) "
-                      "VALUES (?, ?, ?, ?, 'good') ON CONFLICT (thing, property) DO UPDATE SET "
-                      "value = excluded.value, time = excluded.time, quality = 'good'",
-                      {thing, property, QString::fromUtf8(text), Sql::toText(value.time)});
+    auto q = Sql::cached(m_database,
+                         "INSERT INTO property_values (thing, property, value, time, quality) "
+                         "VALUES (?, ?, ?, ?, 'good') ON CONFLICT (thing, property) DO UPDATE SET "
+                         "value = excluded.value, time = excluded.time, quality = 'good'",
+                         {thing, property, QString::fromUtf8(text), Sql::toText(value.time)});
     if (!q)
         return q.error();
     return {};
@@ -449,9 +497,9 @@ QString valueText(const QJsonValue &value)
 
 Result<QHash<QString, QualifiedValue>> EntityStore::qualifiedValues(const QString &thing)
 {
-    auto q = Sql::run(m_database.connection(),
-                      "SELECT property, value, time, quality FROM property_values WHERE thing = ?",
-                      {thing});
+    auto q = Sql::cached(
+        m_database, "SELECT property, value, time, quality FROM property_values WHERE thing = ?",
+        {thing});
     if (!q)
         return q.error();
     QHash<QString, QualifiedValue> values;
@@ -470,13 +518,13 @@ Result<bool> EntityStore::setNewestPropertyValue(const QString &thing, const QSt
 {
     // Times are stored as UTC ISO 8601 with milliseconds, so text order is
     // time order; an older value leaves the row (and the count) untouched.
-    auto q =
-        Sql::run(m_database.connection(),
-                 "INSERT INTO property_values (thing, property, value, time, quality) "
-                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (thing, property) DO UPDATE SET "
-                 "value = excluded.value, time = excluded.time, quality = excluded.quality "
-                 "WHERE property_values.time <= excluded.time",
-                 {thing, property, valueText(value.value), Sql::toText(value.time), value.quality});
+    auto q = Sql::cached(
+        m_database,
+        "INSERT INTO property_values (thing, property, value, time, quality) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (thing, property) DO UPDATE SET "
+        "value = excluded.value, time = excluded.time, quality = excluded.quality "
+        "WHERE property_values.time <= excluded.time",
+        {thing, property, valueText(value.value), Sql::toText(value.time), value.quality});
     if (!q)
         return q.error();
     return q->numRowsAffected() > 0;
@@ -484,9 +532,8 @@ Result<bool> EntityStore::setNewestPropertyValue(const QString &thing, const QSt
 
 Status EntityStore::deletePropertyValue(const QString &thing, const QString &property)
 {
-    auto q =
-        Sql::run(m_database.connection(),
-                 "DELETE FROM property_values WHERE thing = ? AND property = ?", {thing, property});
+    auto q = Sql::cached(m_database, "DELETE FROM property_values WHERE thing = ? AND property = ?",
+                         {thing, property});
     if (!q)
         return q.error();
     return {};

@@ -59,6 +59,14 @@ public:
     [[nodiscard]] Status createTemplate(const ThingTemplate &thingTemplate);
     [[nodiscard]] Status updateTemplate(const ThingTemplate &thingTemplate);
     [[nodiscard]] Status deleteTemplate(const QString &name);
+    // The Thing with its template chain's members merged in. Kept once
+    // computed, and forgotten by every write of a Thing or template, every
+    // rolled-back transaction and every Database::generation change, so
+    // the next read after a change sees it (the ingest path reads one per
+    // batch of values).
+    [[nodiscard]] Result<Thing> effectiveThing(const QString &name);
+    // Bumped by everything that forgets the kept effective Things.
+    [[nodiscard]] quint64 entityGeneration() const { return m_entityGeneration; }
     // The templates name derives from, name itself first. Empty name: empty chain.
     [[nodiscard]] Result<QList<ThingTemplate>> templateChain(const QString &name);
     // Templates deriving from name (transitively) and the Things built from any of them.
@@ -119,9 +127,14 @@ private:
     [[nodiscard]] Status writeGroupMembers(const Group &group);
     [[nodiscard]] Status writeUnits(const Organization &organization);
     [[nodiscard]] Status deleteTemplateNow(const QString &name);
+    // A Thing or template is about to change, or a transaction was undone.
+    void forgetEffectiveThings();
 
     Database &m_database;
     int m_transactionDepth = 0;
+    QHash<QString, Thing> m_effectiveThings;
+    quint64 m_effectiveThingsDatabaseGeneration = 0;
+    quint64 m_entityGeneration = 0;
 };
 
 } // namespace Bulwark

@@ -8,7 +8,8 @@
 
 namespace Bulwark {
 
-Result<LoginRecord> LoginStore::record(const QString &user, const QDateTime &now)
+Result<LoginRecord> LoginStore::record(const QString &user, const QDateTime &now,
+                                       int maximumLockSeconds)
 {
     auto q = Sql::run(m_database.connection(),
                       "SELECT enabled, auth_source, password_hash, locked, locked_until, "
@@ -26,6 +27,15 @@ Result<LoginRecord> LoginStore::record(const QString &user, const QDateTime &now
     r.lockedUntil = q->value(4).isNull() ? QDateTime() : Sql::fromText(q->value(4));
     r.locked = q->value(3).toInt() != 0 && (r.lockedUntil.isNull() || r.lockedUntil > now);
     r.credentialsVersion = q->value(5).toLongLong();
+    if (r.locked && maximumLockSeconds > 0 && r.lockedUntil.isValid() &&
+        now.secsTo(r.lockedUntil) > maximumLockSeconds) {
+        r.lockedUntil = now.addSecs(maximumLockSeconds);
+        auto bounded = Sql::run(m_database.connection(),
+                                "UPDATE users SET locked_until = ? WHERE name = ? AND locked = 1",
+                                {Sql::toText(r.lockedUntil), user});
+        if (!bounded)
+            return bounded.error();
+    }
     return r;
 }
 
@@ -48,6 +58,8 @@ Result<bool> LoginStore::recordFailure(const QString &user, const QDateTime &now
     if (first.isNull() || first.secsTo(now) > settings.windowSeconds) {
         failures = 0;
         first = now;
+    } else if (first > now) {
+        first = now; // the clock was set back: the window still ends within windowSeconds
     }
     ++failures;
     if (settings.threshold > 0 && failures >= settings.threshold) {

@@ -31,7 +31,12 @@ public:
         : m_database(database)
     {}
 
-    [[nodiscard]] Result<LoginRecord> record(const QString &user, const QDateTime &now);
+    // maximumLockSeconds (lockout/duration_seconds; 0: no bound): a lock that
+    // would end further ahead than that means the wall clock was set back
+    // since it began; its end is brought to now + maximumLockSeconds (and
+    // stored), so that a clock change never lengthens a lockout by more.
+    [[nodiscard]] Result<LoginRecord> record(const QString &user, const QDateTime &now,
+                                             int maximumLockSeconds = 0);
     // Counts a failed sign-in of an existing user; true when it locked the account.
     [[nodiscard]] Result<bool> recordFailure(const QString &user, const QDateTime &now,
                                              const LockoutSettings &settings);

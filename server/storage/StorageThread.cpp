@@ -1,6 +1,7 @@
 #include "StorageThread.h"
 
 #include <QLoggingCategory>
+#include <QSqlQuery>
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
 
@@ -24,7 +25,39 @@ StorageThread::~StorageThread()
 
 void StorageThread::post(std::function<void()> task)
 {
-    QMetaObject::invokeMethod(m_worker, std::move(task), Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, task = std::move(task)]() {
+            reconnectIfLost();
+            task();
+        },
+        Qt::QueuedConnection);
+}
+
+void StorageThread::reconnectIfLost()
+{
+    // libpq marks the connection bad once PostgreSQL has gone (restarted,
+    // failed over); Qt does not reconnect by itself. Each task tries once,
+    // so writes succeed again as soon as the server is back, without a
+    // restart of Bulwark. While it is down, statements fail as Unavailable.
+    if (!m_database || m_database->backend() != Backend::Postgres)
+        return;
+    QSqlDatabase &db = m_database->connection();
+    if (db.isOpen())
+        return;
+    if (!m_connectionLost) {
+        qCWarning(lcStorage, "The connection to PostgreSQL is lost; writes are refused with "
+                             "503 and Bulwark reconnects before each request until it is back.");
+        m_connectionLost = true;
+    }
+    // Prepared statements die with the connection (Database::dropStatements).
+    m_database->dropStatements();
+    db.close();
+    if (!db.open())
+        return;
+    QSqlQuery(db).exec(QStringLiteral("SET client_min_messages TO WARNING"));
+    qCInfo(lcStorage, "Reconnected to PostgreSQL");
+    m_connectionLost = false;
 }
 
 Status StorageThread::open(const std::function<Status(EntityStore &)> &initialize)

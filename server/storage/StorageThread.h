@@ -50,6 +50,7 @@ public:
 
 private:
     void post(std::function<void()> task);
+    void reconnectIfLost(); // on the storage thread, before each task
 
     DatabaseUrl m_url;
     QThread m_thread;
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<EntityStore> m_store;
     QString m_backendName;
     int m_schemaVersion = 0;
+    bool m_connectionLost = false; // storage thread only
 };
 
 } // namespace Bulwark

@@ -110,6 +110,27 @@ public:
     [[nodiscard]] QString otherCaFile() const { return path(QStringLiteral("other-ca.pem")); }
     [[nodiscard]] QString directory() const { return m_dir.path(); }
 
+    // For the fault tests: the process (to freeze it with SIGSTOP), a stop,
+    // and a start again on the same ports with the same data.
+    [[nodiscard]] qint64 processId() const { return m_process.processId(); }
+    [[nodiscard]] bool stop()
+    {
+        m_process.terminate();
+        return m_process.waitForFinished(10000);
+    }
+    [[nodiscard]] QString restart()
+    {
+        m_process.start(SlapdPath, {QStringLiteral("-d"), QStringLiteral("0"), QStringLiteral("-f"),
+                                    path(QStringLiteral("slapd.conf")), QStringLiteral("-h"),
+                                    url() + u'/' + u' ' + ldapsUrl() + u'/'});
+        if (!m_process.waitForStarted(10000))
+            return QStringLiteral("slapd did not start: %1").arg(m_process.errorString());
+        return waitUntilAnswering() ? QString()
+                                    : QStringLiteral("slapd did not come back on port %1: %2")
+                                          .arg(m_port)
+                                          .arg(QString::fromLocal8Bit(m_process.readAll()));
+    }
+
 private:
     [[nodiscard]] QString path(const QString &name) const { return m_dir.filePath(name); }
 

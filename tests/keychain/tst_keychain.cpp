@@ -2,9 +2,12 @@
 // (gnome-keyring under dbus-run-session; see run-with-keyring.sh): a server
 // configured for the keychain keeps no key file, restarts from the entry,
 // refuses to start when the entry is gone, and rotates it; without a
-// session bus, the automatic choice falls back to a key file with a warning.
+// session bus, the automatic choice falls back to a key file with a warning,
+// while a keychain-only first start, and a later start of a database whose
+// key is in the keychain, refuse to start (no key file, no new key).
 #include "HeadlessServer.h"
 
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
 #include <QTest>
@@ -93,6 +96,11 @@ private slots:
     void keychainSource();
     void automaticPrefersTheKeychain();
     void automaticWithoutSessionBusUsesAFile();
+    // Faults (issue 7): the Secret Service unreachable at a first start
+    // with masterkey/source = keychain, and at a later start of a database
+    // whose key is in the keychain.
+    void unreachableKeychainAtFirstStart();
+    void unreachableKeychainAtLaterStart();
 };
 
 void TestKeychain::initTestCase()
@@ -204,6 +212,87 @@ void TestKeychain::automaticWithoutSessionBusUsesAFile()
                  server.log().contains(keyFile),
              qPrintable(server.log()));
     QCOMPARE(server.stop(), 0);
+}
+
+namespace {
+
+// Starts server with the session bus pointing nowhere; whether it started.
+bool startWithoutKeychain(HeadlessServer &server)
+{
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bulwark-no-session-bus");
+    const bool started = server.start();
+    qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+    return started;
+}
+
+// Every file under dir that holds text (no secret may be on disk in clear).
+bool anyFileContains(const QString &dir, const QByteArray &text)
+{
+    QDirIterator files(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        QFile file(files.next());
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(text))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void TestKeychain::unreachableKeychainAtFirstStart()
+{
+    // Asked for the keychain only: no key anywhere else, a refusal that says why.
+    HeadlessServer server;
+    QVERIFY(writeConfig(server.dataDir(), "keychain"));
+    QVERIFY(!startWithoutKeychain(server));
+    const QString log = server.log();
+    QVERIFY2(log.contains(u"the OS keychain could not be reached"_s) &&
+                 log.contains(u"masterkey/source"_s),
+             qPrintable(log));
+    QVERIFY(!QFile::exists(server.dataDir() + u"/master.key"_s));
+    QVERIFY(!log.contains(kAdminPassword));
+}
+
+void TestKeychain::unreachableKeychainAtLaterStart()
+{
+    // The key went to the keychain at the first start (auto, keychain there).
+    HeadlessServer server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    static const QRegularExpression made(u"entry \"(master-key/[0-9a-f-]{36})\""_s);
+    const auto match = made.match(server.log());
+    QVERIFY2(match.hasMatch(), qPrintable(server.log()));
+    const QString entry = match.captured(1);
+    const QJsonArray properties{
+        QJsonObject{{"name"_L1, "code"_L1}, {"baseType"_L1, "PASSWORD"_L1}}};
+    QCOMPARE(
+        server.post(u"/api/Things"_s, {{"name"_L1, "Locker"_L1}, {"properties"_L1, properties}})
+            .status,
+        201);
+    const QByteArray secret = "7-7-unlock-the-locker-9";
+    QCOMPARE(server.put(propertyPath(), {{"value"_L1, QString::fromLatin1(secret)}}).status, 200);
+    QCOMPARE(server.stop(), 0);
+    const Entry stored = readEntry(entry);
+    QCOMPARE(stored.error, QKeychain::NoError);
+
+    // Later the Secret Service is gone: the server refuses to start and
+    // names the entry it looked for; it neither makes a new key over the
+    // data nor writes a key file.
+    QVERIFY(!startWithoutKeychain(server));
+    const QString log = server.log();
+    QVERIFY2(log.contains(u"The master key is missing"_s) && log.contains(entry), qPrintable(log));
+    QVERIFY(!QFile::exists(server.dataDir() + u"/master.key"_s));
+    QCOMPARE(readEntry(entry).text, stored.text); // the key is untouched
+    // Nothing on disk holds the key or the secret in clear.
+    QVERIFY(!anyFileContains(server.dataDir(), stored.text.toLatin1()));
+    QVERIFY(!anyFileContains(server.dataDir(), QByteArray::fromBase64(stored.text.toLatin1())));
+    QVERIFY(!anyFileContains(server.dataDir(), secret));
+
+    // The keychain back: the server starts with its key and the secret.
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QVERIFY(server.get(propertyPath()).json().value("isSet"_L1).toBool());
+    QCOMPARE(server.stop(), 0);
+    QVERIFY(deleteEntry(entry));
 }
 
 QTEST_GUILESS_MAIN(TestKeychain)
