@@ -13,7 +13,6 @@ namespace W = Wire;
 namespace {
 
 constexpr qsizetype kEncodedLength = 43; // base64url of 32 bytes, unpadded
-constexpr qint64 kUseRecordIntervalSeconds = 60;
 
 Error refused(const QString &why)
 {

@@ -38,6 +38,9 @@ inline constexpr QLatin1StringView SecretPrefix("bwk_");
 // address allowed (Forbidden when not; Unauthorized otherwise).
 [[nodiscard]] Status check(const ApplicationKey &key, const AddressAllowlist::Ranges &allowlist,
                            const QHostAddress &client, const QDateTime &now);
+// A key's use is written back at most this often (and when its address changes).
+inline constexpr qint64 kUseRecordIntervalSeconds = 60;
+
 // Whether a use from client should be written back now: from a new address
 // (audit it), or the last record is a minute old.
 [[nodiscard]] bool useIsDue(const ApplicationKey &key, const QHostAddress &client,

@@ -28,6 +28,8 @@ constexpr qsizetype kMaximumRemembered = 10000;
 // How long a verified app key's stored state is trusted before it is read
 // again (changes through the API end it at once).
 constexpr auto kAppKeyFreshFor = std::chrono::seconds(30);
+// How many recent addresses are remembered per app key.
+constexpr qsizetype kRecentKeyAddresses = 16;
 
 QDateTime now()
 {
@@ -666,11 +668,14 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
     const QByteArray hash = AppKeys::secretHash(secret);
     if (auto it = m_appKeys.find(hash); it != m_appKeys.end()) {
         if (!it->fresh.hasExpired()) {
-            useCachedAppKey(*it, address, std::move(done));
+            useCachedAppKey(hash, *it, address, std::move(done));
             return;
         }
         m_appKeys.erase(it);
     }
+    // An address the key was used from lately is not audited again.
+    const bool recentAddress =
+        m_keyAddresses.value(hash).contains(AddressAllowlist::unmapped(address).toString());
     // Not remembered: one read on the storage thread (the key, its state,
     // its user), which also records the use and audits a new address.
     struct Found
@@ -679,7 +684,7 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
         std::optional<CachedKey> cached;
     };
     m_storage.run<Found>(
-        [this, secret, address](EntityStore &store) -> Found {
+        [this, secret, address, recentAddress](EntityStore &store) -> Found {
             const QDateTime time = now();
             const QString source = AddressAllowlist::unmapped(address).toString();
             Found found;
@@ -707,7 +712,7 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
                 if (auto ranges = AddressAllowlist::parse(use->key.ipAllowlist))
                     cached.allowlist = *ranges;
                 found.cached = cached;
-                if (use->newAddress)
+                if (use->newAddress && !recentAddress)
                     auditNewAddress(store, use->key, source, time);
                 found.identity =
                     Identity{use->key.user,   QStringLiteral("appkey"), use->key.name, {}, {},
@@ -719,8 +724,9 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
             return found;
         },
         this,
-        [this, hash, done = std::move(done)](Found found) {
+        [this, hash, address, done = std::move(done)](Found found) {
             if (found.cached) {
+                noteKeyAddress(hash, AddressAllowlist::unmapped(address).toString());
                 if (m_appKeys.size() >= kMaximumRemembered)
                     m_appKeys.clear();
                 found.cached->fresh = QDeadlineTimer(kAppKeyFreshFor);
@@ -732,7 +738,8 @@ void Authenticator::verifyAppKey(const QByteArray &secret, const QHostAddress &a
 
 // A key verified in the last half minute: its state is checked here, on
 // the I/O thread, and its use written back when due.
-void Authenticator::useCachedAppKey(CachedKey &cached, const QHostAddress &address, Done done)
+void Authenticator::useCachedAppKey(const QByteArray &hash, CachedKey &cached,
+                                    const QHostAddress &address, Done done)
 {
     const QDateTime time = now();
     const QString source = AddressAllowlist::unmapped(address).toString();
@@ -749,8 +756,13 @@ void Authenticator::useCachedAppKey(CachedKey &cached, const QHostAddress &addre
         done(makeError(ErrorCode::Unauthorized, s.error().message));
         return;
     }
-    if (AppKeys::useIsDue(cached.key, address, time)) {
-        const bool newAddress = cached.key.lastAddress != source;
+    // Written back at most once a minute, and when an address appears that
+    // is not among the key's recent ones (audited unless it is the stored
+    // last address, as after a restart).
+    const bool unseen = noteKeyAddress(hash, source);
+    if (unseen || !cached.key.lastUsed.isValid() ||
+        cached.key.lastUsed.secsTo(time) >= AppKeys::kUseRecordIntervalSeconds) {
+        const bool newAddress = unseen && cached.key.lastAddress != source;
         cached.key.lastUsed = time;
         cached.key.lastAddress = source;
         const ApplicationKey key = cached.key;
@@ -812,6 +824,24 @@ void Authenticator::auditNewAddress(EntityStore &store, const ApplicationKey &ke
                              {},
                              {},
                              {}});
+}
+
+bool Authenticator::noteKeyAddress(const QByteArray &key, const QString &source)
+{
+    if (m_keyAddresses.size() >= kMaximumRemembered && !m_keyAddresses.contains(key))
+        m_keyAddresses.clear();
+    QStringList &recent = m_keyAddresses[key];
+    const qsizetype at = recent.indexOf(source);
+    if (at == 0)
+        return false;
+    if (at > 0) {
+        recent.move(at, 0);
+        return false;
+    }
+    recent.prepend(source);
+    if (recent.size() > kRecentKeyAddresses)
+        recent.removeLast();
+    return true;
 }
 
 void Authenticator::appKeyChanged(const QString &name)

@@ -146,7 +146,11 @@ private:
     void checkEnded(const PasswordCheck &check);
     [[nodiscard]] static QString shownName(const QString &typed);
     void finishPassword(std::shared_ptr<PasswordCheck> check);
-    void useCachedAppKey(CachedKey &cached, const QHostAddress &address, Done done);
+    void useCachedAppKey(const QByteArray &hash, CachedKey &cached, const QHostAddress &address,
+                         Done done);
+    // Notes that the key with this secret hash was used from source; true
+    // when source is not among its recent addresses.
+    bool noteKeyAddress(const QByteArray &key, const QString &source);
     [[nodiscard]] static Error userCannotSignIn();
     void auditAddressRefused(EntityStore &store, const QString &key, const QString &source,
                              const QDateTime &time) const;
@@ -165,6 +169,10 @@ private:
     QByteArray m_cacheKey; // random per process
     QHash<QByteArray, Remembered> m_remembered;
     QHash<QByteArray, CachedKey> m_appKeys; // by SHA-256 of the secret
+    // The addresses each app key was used from lately (this process), most
+    // recent first: a key shared by devices behind several addresses is not
+    // audited and written back on every connection.
+    QHash<QByteArray, QStringList> m_keyAddresses; // by SHA-256 of the secret
     QHash<QByteArray, std::weak_ptr<PasswordCheck>> m_runningBasic;
     QSet<QString> m_administrators;
     int m_inFlight = 0;

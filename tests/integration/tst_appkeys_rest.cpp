@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -57,6 +58,7 @@ private slots:
     void keyActsAsItsUser_data();
     void keyActsAsItsUser();
     void useIsRecorded();
+    void sharedKeyIsAuditedOncePerAddress();
     void wrongSecretsAreRefused();
     void allowlistRefusesOtherAddresses();
     void disabledKeyIsRefused();
@@ -236,6 +238,48 @@ void TestAppKeysRest::useIsRecorded()
     const Answer all = m_server->get(u"/api/Audit?limit=1000"_s);
     QCOMPARE(all.status, 200);
     QVERIFY(!all.body.contains(m_secret.mid(4)));
+}
+
+void TestAppKeysRest::sharedKeyIsAuditedOncePerAddress()
+{
+    // Devices behind two addresses share the key and alternate: each
+    // address is audited once, not every switch between them.
+    QVERIFY(!m_secret.isEmpty());
+    const auto useFrom = [this](const QString &from) {
+        QSslSocket socket;
+        socket.setSslConfiguration(m_server->sslConfiguration());
+        if (!socket.bind(QHostAddress(from)))
+            return 0;
+        socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
+        if (!socket.waitForEncrypted(kTimeoutMs))
+            return 0;
+        socket.write("GET /api/auth/session HTTP/1.1\r\nHost: 127.0.0.1\r\nappKey: " + m_secret +
+                     "\r\n\r\n");
+        QByteArray answer;
+        while (!answer.contains("\r\n\r\n") && socket.waitForReadyRead(kTimeoutMs))
+            answer += socket.readAll();
+        return answer.mid(9, 3).toInt();
+    };
+    for (int round = 0; round < 4; ++round) {
+        QCOMPARE(useFrom(u"127.0.0.2"_s), 200);
+        QCOMPARE(useFrom(u"127.0.0.3"_s), 200);
+    }
+    QUrlQuery query;
+    query.addQueryItem(u"category"_s, u"appkey"_s);
+    query.addQueryItem(u"entity"_s, u"ApplicationKeys/svc-key"_s);
+    const Answer audit = m_server->get(u"/api/Audit?"_s + query.toString(QUrl::FullyEncoded));
+    QVERIFY2(audit.status == 200, audit.body.constData());
+    QMap<QString, int> perAddress;
+    for (const QJsonValue &value : audit.json().value("items"_L1).toArray()) {
+        const QJsonObject record = value.toObject();
+        if (record.value("action"_L1).toString() == u"use-from-new-address")
+            ++perAddress[record.value("source"_L1).toString()];
+    }
+    QCOMPARE(perAddress.value(u"127.0.0.2"_s), 1);
+    QCOMPARE(perAddress.value(u"127.0.0.3"_s), 1);
+    // The stored last use follows the newly seen address.
+    const Answer key = m_server->get(u"/api/ApplicationKeys/svc-key"_s);
+    QVERIFY(key.json().value("lastAddress"_L1).toString().startsWith(u"127.0.0."_s));
 }
 
 void TestAppKeysRest::wrongSecretsAreRefused()
