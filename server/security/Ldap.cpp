@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -20,6 +21,24 @@
 namespace Bulwark::Ldap {
 
 namespace {
+
+// libldap writes to its sockets with write(2), not send(2) with
+// MSG_NOSIGNAL as Qt does: a directory that closes a connection while a
+// request goes out would end the whole process with SIGPIPE. Ignored once,
+// before the first connection, unless the program set a handler of its own.
+void ignoreBrokenPipes()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction current = {};
+        if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+            struct sigaction ignore = {};
+            ignore.sa_handler = SIG_IGN;
+            sigemptyset(&ignore.sa_mask);
+            sigaction(SIGPIPE, &ignore, nullptr);
+        }
+    });
+}
 
 // One message for every failed sign-in, so that the answer never tells an
 // unknown user from a wrong password or an ambiguous name.
@@ -187,6 +206,7 @@ public:
     // TCP (and TLS for ldaps://).
     [[nodiscard]] Result<QString> connect()
     {
+        ignoreBrokenPipes();
         LDAP *raw = nullptr;
         int rc = ldap_initialize(&raw, m_config.url.toUtf8().constData());
         m_ld.reset(raw);
