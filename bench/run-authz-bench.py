@@ -328,4 +328,4 @@ def main():
 
 
 if __name__ == "__main__":
-    identity.run(main, "run-authz-bench")
+    identity.entry(main, "run-authz-bench")

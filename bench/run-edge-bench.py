@@ -579,4 +579,4 @@ def main():
 
 
 if __name__ == "__main__":
-    identity.run(main, "run-edge-bench")
+    identity.entry(main, "run-edge-bench")

@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -17,12 +18,22 @@ namespace EdgeLoad {
 using asio::use_awaitable;
 using namespace std::chrono_literals;
 
-namespace {
-
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+asio::awaitable<void> waitForTurn(Clock::time_point start, double rate, long long index)
+{
+    if (rate <= 0)
+        co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_at(start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(static_cast<double>(index) / rate)));
+    co_await timer.async_wait(use_awaitable);
+}
+
+namespace {
 
 // Binds one Thing and checks that it was bound.
 asio::awaitable<void> bindThing(WebSocket &socket, const std::string &thing)
@@ -44,7 +55,9 @@ struct HoldState
     long long total = 0;
     long long things = 0;
     std::string prefix;
+    Clock::time_point start;
     Clock::time_point openUntil; // no new session is started after it
+    double rate = 0;             // sessions started per second; 0: as fast as they open
     std::atomic<long long> next{0}, established{0}, failed{0}, dropped{0}, openersDone{0};
     std::atomic<bool> closing{false};
 };
@@ -75,6 +88,7 @@ asio::awaitable<void> openSessions(HoldState &state)
             co_return;
         }
         try {
+            co_await waitForTurn(state.start, state.rate, index);
             auto socket = co_await openWebSocket(state.target, "/edge", Credentials::None,
                                                  static_cast<std::size_t>(index), 60s);
             co_await authenticate(*socket, state.target.appKey);
@@ -99,10 +113,12 @@ int runHold(Target &target, const Options &options)
     state.prefix = options.text("thing-prefix", "Device");
     const auto concurrency = options.number("concurrency", 64, 1, 100'000);
     const double openSeconds = options.real("open-seconds", 600, 0.1);
+    state.rate = options.real("rate", 0, 0);
     ThreadPool pool(static_cast<int>(options.number("threads", 2, 1, 256)));
     options.checkAllUsed();
 
     const auto start = Clock::now();
+    state.start = start;
     state.openUntil = start + std::chrono::duration_cast<Clock::duration>(
                                   std::chrono::duration<double>(openSeconds));
     for (long long i = 0; i < concurrency; ++i)

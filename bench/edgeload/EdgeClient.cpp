@@ -30,21 +30,18 @@ std::unique_ptr<asio::ssl::context> makeTlsContext(const std::string &caFile)
     context->load_verify_file(caFile, error);
     if (error)
         throw ProtocolError("Cannot read the server certificate '" + caFile +
-                            "': " + error.message() + ". Pass --ca DATA-DIR/tls/server.crt.");
+                            "': " + error.message() +
+                            ". Pass --ca DATA-DIR/tls/server.crt (Bulwark) or the broker's CA.");
     context->set_verify_mode(asio::ssl::verify_peer);
     SSL_CTX_set_session_cache_mode(context->native_handle(), SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_TICKET);
     return context;
 }
 
-asio::awaitable<std::unique_ptr<WebSocket>> openWebSocket(const Target &target, std::string path,
-                                                          Credentials credentials,
-                                                          std::size_t sourceIndex,
-                                                          std::chrono::seconds timeout)
+asio::awaitable<void> connectTls(TlsStream &stream, const Target &target, std::size_t sourceIndex,
+                                 std::chrono::seconds timeout)
 {
-    auto executor = co_await asio::this_coro::executor;
-    auto socket = std::make_unique<WebSocket>(executor, *target.tls);
-    auto &tcp = beast::get_lowest_layer(*socket);
+    auto &tcp = beast::get_lowest_layer(stream);
     const asio::ip::tcp::endpoint server(asio::ip::make_address(target.host), target.port);
     tcp.socket().open(server.protocol());
     if (!target.sources.empty()) {
@@ -57,8 +54,19 @@ asio::awaitable<std::unique_ptr<WebSocket>> openWebSocket(const Target &target, 
     co_await tcp.async_connect(server, use_awaitable);
     tcp.socket().set_option(asio::ip::tcp::no_delay(true));
 
-    socket->next_layer().set_verify_callback(asio::ssl::host_name_verification(target.host));
-    co_await socket->next_layer().async_handshake(asio::ssl::stream_base::client, use_awaitable);
+    stream.set_verify_callback(asio::ssl::host_name_verification(target.host));
+    co_await stream.async_handshake(asio::ssl::stream_base::client, use_awaitable);
+}
+
+asio::awaitable<std::unique_ptr<WebSocket>> openWebSocket(const Target &target, std::string path,
+                                                          Credentials credentials,
+                                                          std::size_t sourceIndex,
+                                                          std::chrono::seconds timeout)
+{
+    auto executor = co_await asio::this_coro::executor;
+    auto socket = std::make_unique<WebSocket>(executor, *target.tls);
+    auto &tcp = beast::get_lowest_layer(*socket);
+    co_await connectTls(socket->next_layer(), target, sourceIndex, timeout);
 
     if (credentials == Credentials::AppKeyHeader) {
         socket->set_option(beast::websocket::stream_base::decorator(

@@ -3,7 +3,7 @@
 // the server's own certificate), the edge `auth` exchange, a few JSON field
 // readers that avoid a full parse on the hot path, and latency percentiles.
 // Written on Boost.Asio rather than Qt so that one process drives tens of
-// thousands of connections on a few threads; issue 7 adds MQTT beside it.
+// thousands of connections on a few threads; Mqtt.h speaks MQTT beside it.
 #pragma once
 
 #include <utility> // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
@@ -28,7 +28,8 @@ namespace EdgeLoad {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using Clock = std::chrono::steady_clock;
-using WebSocket = beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using WebSocket = beast::websocket::stream<TlsStream>;
 
 // Where to connect and with what; shared read-only by all threads.
 struct Target
@@ -36,6 +37,8 @@ struct Target
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     std::string appKey;
+    // MQTT loads: the one password of every user of the throw-away broker.
+    std::string mqttPassword;
     std::unique_ptr<asio::ssl::context> tls;
     // Local addresses to connect from, in turn (loopback 127.0.0.x), so that
     // tens of thousands of connections do not exhaust one address's ports.
@@ -60,8 +63,14 @@ enum class Credentials
 // so that every connection costs a full handshake.
 [[nodiscard]] std::unique_ptr<asio::ssl::context> makeTlsContext(const std::string &caFile);
 
-// TCP connect (from target.sources[sourceIndex % size]), TLS handshake with
-// certificate and host name verification, WebSocket upgrade of `path`.
+// TCP connect (from target.sources[sourceIndex % size]) with TCP_NODELAY, then
+// the TLS handshake with certificate and host name verification. The stream's
+// timer stays set to `timeout` from the start: the caller ends it.
+[[nodiscard]] asio::awaitable<void> connectTls(TlsStream &stream, const Target &target,
+                                               std::size_t sourceIndex,
+                                               std::chrono::seconds timeout);
+
+// connectTls(), then the WebSocket upgrade of `path`.
 // Throws boost::system::system_error or ProtocolError.
 [[nodiscard]] asio::awaitable<std::unique_ptr<WebSocket>>
 openWebSocket(const Target &target, std::string path, Credentials credentials,

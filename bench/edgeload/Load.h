@@ -58,9 +58,21 @@ void printResult(const std::string &load,
                  const std::vector<std::pair<std::string, double>> &fields);
 void printLatency(const std::string &load, const std::string &what, const Percentiles &latency);
 
+// Seconds from `start` until now.
+[[nodiscard]] double secondsSince(Clock::time_point start);
+// Waits until start + index / rate (rate 0: not at all): opening at a given rate.
+[[nodiscard]] asio::awaitable<void> waitForTurn(Clock::time_point start, double rate,
+                                                long long index);
+
 int runHold(Target &target, const Options &options);
 int runHandshakes(Target &target, const Options &options);
 int runUpdates(Target &target, const Options &options);
 int runUpload(Target &target, const Options &options);
+
+// The same measurements against an MQTT 3.1.1 broker over TLS (MqttLoads.cpp).
+int runMqttHold(Target &target, const Options &options);
+int runMqttHandshakes(Target &target, const Options &options);
+int runMqttUpdates(Target &target, const Options &options);
+int runMqttCheck(Target &target, const Options &options);
 
 } // namespace EdgeLoad

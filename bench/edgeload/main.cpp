@@ -144,7 +144,19 @@ void usage()
         "              keeping --window unacknowledged or sending at R/sessions per second;\n"
         "              one /api/events subscriber counts them; latencies in milliseconds.\n"
         "  upload      --thing T --repository R --megabytes 64 --runs 1\n"
-        "              edge protocol 2: the device uploads a file to repository R.\n",
+        "              edge protocol 2: the device uploads a file to repository R.\n"
+        "  hold also takes --rate R: start R sessions per second (0: as fast as they open).\n"
+        "MQTT 3.1.1 over TLS (a broker such as Mosquitto; --ca is its CA certificate; every\n"
+        "user's password from EDGELOAD_MQTT_PASSWORD): the same loads and result lines.\n"
+        "  Device i is user <--user-prefix device><i % --users 100> and publishes QoS 1 to\n"
+        "  <--topic-prefix devices>/<user>/<--property temperature>; --subscriber subscriber\n"
+        "  subscribes QoS 1 to <topic-prefix>/+/<property>; --keepalive 60 (PINGREQ at half).\n"
+        "  mqtt-hold        --connections N --concurrency 64 --rate R --open-seconds 600\n"
+        "  mqtt-handshakes  --seconds 10 --concurrency 32 --warmup 1 (TLS + CONNECT/CONNACK)\n"
+        "  mqtt-updates     --sessions 100 --window 8 | --rate R  --seconds 10 --warmup 2\n"
+        "                   (PUBACKs counted as acknowledgements, the subscriber as events)\n"
+        "  mqtt-check       a wrong password is refused; device 0's PUBLISH on device 1's\n"
+        "                   topic is not delivered, its own is (the broker's ACL).\n",
         stderr);
 }
 
@@ -180,11 +192,20 @@ int main(int argc, char **argv)
             throw std::invalid_argument("--ca is required: the server's certificate "
                                         "(DATA-DIR/tls/server.crt).");
         target.tls = makeTlsContext(ca);
-        const char *key = std::getenv("BULWARK_APP_KEY");
-        if (key == nullptr || std::string(key).rfind("bwk_", 0) != 0)
-            throw std::invalid_argument("Set BULWARK_APP_KEY to an application key (bwk_…) "
-                                        "created with POST /api/ApplicationKeys.");
-        target.appKey = key;
+        const bool mqtt = load.rfind("mqtt-", 0) == 0;
+        if (mqtt) {
+            const char *password = std::getenv("EDGELOAD_MQTT_PASSWORD");
+            if (password == nullptr || *password == '\0')
+                throw std::invalid_argument("Set EDGELOAD_MQTT_PASSWORD to the password of the "
+                                            "broker's device and subscriber users.");
+            target.mqttPassword = password;
+        } else {
+            const char *key = std::getenv("BULWARK_APP_KEY");
+            if (key == nullptr || std::string(key).rfind("bwk_", 0) != 0)
+                throw std::invalid_argument("Set BULWARK_APP_KEY to an application key (bwk_…) "
+                                            "created with POST /api/ApplicationKeys.");
+            target.appKey = key;
+        }
         const auto sources = options.number("sources", 16, 0, 250);
         const auto server = asio::ip::make_address(target.host);
         if (server.is_loopback() && server.is_v4()) {
@@ -201,6 +222,14 @@ int main(int argc, char **argv)
             return runUpdates(target, options);
         if (load == "upload")
             return runUpload(target, options);
+        if (load == "mqtt-hold")
+            return runMqttHold(target, options);
+        if (load == "mqtt-handshakes")
+            return runMqttHandshakes(target, options);
+        if (load == "mqtt-updates")
+            return runMqttUpdates(target, options);
+        if (load == "mqtt-check")
+            return runMqttCheck(target, options);
         usage();
         std::fprintf(stderr, "bulwark-edgeload: unknown load '%s'.\n", load.c_str());
         return 2;
