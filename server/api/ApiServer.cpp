@@ -95,7 +95,14 @@ void writeResponse(QHttpServerResponder &responder, const ApiResponse &r)
 std::optional<ApiResponse> upgradeRefusal(const QHttpServerRequest &request)
 {
     const QString path = request.url().path();
-    if (request.value("Upgrade").toLower() != "websocket") {
+    // An upgrade as Qt's parser (and the socket's guard) sees one: the
+    // Upgrade header and the upgrade token in Connection (RFC 9110 7.8).
+    bool connectionUpgrade = false;
+    for (const QByteArray &name : {QByteArray("Connection"), QByteArray("Proxy-Connection")}) {
+        for (const QByteArray &token : request.value(name).split(','))
+            connectionUpgrade = connectionUpgrade || token.trimmed().toLower() == "upgrade";
+    }
+    if (request.value("Upgrade").toLower() != "websocket" || !connectionUpgrade) {
         ApiResponse r = ApiResponse::failure(
             426, QStringLiteral("upgrade-required"),
             QStringLiteral("%1 is a WebSocket endpoint: connect with wss://.").arg(path));

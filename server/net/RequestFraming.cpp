@@ -1,5 +1,8 @@
 #include "RequestFraming.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace Bulwark {
 
 namespace {
@@ -72,6 +75,8 @@ bool RequestFraming::feed(QByteArrayView bytes)
         case State::Refused:
             return false;
         case State::Upgraded:
+            // Not HTTP any more: the WebSocket's (or, when the upgrade is
+            // refused, the connection is closed after the answer).
             return true;
         case State::Body: {
             const qint64 taken = qMin<qint64>(m_bodyRemaining, bytes.size());
@@ -89,7 +94,8 @@ bool RequestFraming::feed(QByteArrayView bytes)
             m_requestLimit = m_limits.maximumRequestBytes;
             m_contentLength = -1;
             m_transferEncoding = false;
-            m_upgrade = false;
+            m_upgradeHeader = false;
+            m_connectionUpgrade = false;
             [[fallthrough]];
         case State::Head:
             if (!feedHead(bytes))
@@ -171,6 +177,14 @@ bool RequestFraming::requestLine(QByteArrayView line)
         return refuse("400 Bad Request", kBadRequest,
                       QStringLiteral("The request line is not 'METHOD target HTTP/1.1'; the "
                                      "connection is closed."));
+    static constexpr QByteArrayView kMethods[] = {"GET",    "HEAD",    "POST", "PUT",
+                                                  "DELETE", "OPTIONS", "PATCH"};
+    if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods))
+        return refuse(
+            "501 Not Implemented", QStringLiteral("not-implemented"),
+            QStringLiteral("The method %1 is not supported (the REST API uses GET, "
+                           "POST, PUT and DELETE); the connection is closed.")
+                .arg(QString::fromLatin1(method.first(qMin<qsizetype>(method.size(), 32)))));
     if (m_limits.largeMaximumBytes > 0 && method == m_limits.largeMethod) {
         const qsizetype query = target.indexOf('?');
         const QByteArrayView path = query < 0 ? target : target.first(query);
@@ -215,7 +229,13 @@ bool RequestFraming::headerLine(QByteArrayView line)
     } else if (equalsIgnoringCase(name, "Transfer-Encoding")) {
         m_transferEncoding = true;
     } else if (equalsIgnoringCase(name, "Upgrade")) {
-        m_upgrade = true;
+        m_upgradeHeader = true;
+    } else if (equalsIgnoringCase(name, "Connection") ||
+               equalsIgnoringCase(name, "Proxy-Connection")) {
+        for (const QByteArray &token : value.toByteArray().split(',')) {
+            if (equalsIgnoringCase(trimmedOws(token), "upgrade"))
+                m_connectionUpgrade = true;
+        }
     }
     return true;
 }
@@ -239,7 +259,7 @@ bool RequestFraming::endOfHead()
                                      "connection is closed.")
                           .arg(m_requestLimit / 1024));
     ++m_requests;
-    if (m_upgrade) {
+    if (m_upgradeHeader && m_connectionUpgrade) {
         m_state = State::Upgraded;
         return true;
     }

@@ -7,6 +7,12 @@
 // ends is request smuggling (RFC 9112 sections 6.3 and 11.2), so such a
 // connection is answered 400 and closed instead.
 //
+// A request is an upgrade exactly when Qt's parser takes it for one (an
+// Upgrade header and the upgrade token in Connection); after it nothing is
+// followed (the listener closes the connection if the upgrade is refused).
+// Methods other than those of the API are refused (501) before Qt's parser,
+// which would otherwise drop the connection's handling without closing it.
+//
 // Bulwark takes request bodies with a Content-Length only: a request with
 // Transfer-Encoding is answered 411. Every request's length is then known at
 // the end of its headers, which is also where an oversized one is refused
@@ -84,7 +90,8 @@ private:
     qint64 m_requestLimit = 0;
     qint64 m_contentLength = -1;
     bool m_transferEncoding = false;
-    bool m_upgrade = false;
+    bool m_upgradeHeader = false;     // an Upgrade header
+    bool m_connectionUpgrade = false; // Connection (or Proxy-Connection) with the upgrade token
     qint64 m_bodyRemaining = 0;
     qint64 m_requests = 0;
 };

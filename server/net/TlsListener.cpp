@@ -25,6 +25,66 @@ constexpr char kUpgradedProperty[] = "bulwark.upgraded";
 // walks the event loop's timer list).
 constexpr char kGuardName[] = "bulwark.httpguard";
 
+// How long a closing connection may take to flush before it is aborted and
+// deleted. Qt's HTTP server deletes the sockets it handles once they
+// disconnect, but drops its handling of one it cannot parse without closing
+// or deleting it; the guard's timeouts collect such a socket.
+constexpr int kCollectMs = 10000;
+
+// Holds one of its address's connection slots for as long as the socket
+// lives: a child of the socket, released by the socket's destruction. (Not
+// a connection to the socket's destroyed() signal: Qt disconnects every
+// signal of a socket it hands to its WebSocket server.)
+class AddressSlot final : public QObject
+{
+public:
+    AddressSlot(QObject *socket, std::shared_ptr<QHash<QHostAddress, int>> counts,
+                QHostAddress address)
+        : QObject(socket)
+        , m_counts(std::move(counts))
+        , m_address(std::move(address))
+    {
+        ++(*m_counts)[m_address];
+    }
+    ~AddressSlot() override
+    {
+        auto it = m_counts->find(m_address);
+        if (it != m_counts->end() && --it.value() <= 0)
+            m_counts->erase(it);
+    }
+    Q_DISABLE_COPY_MOVE(AddressSlot)
+
+private:
+    std::shared_ptr<QHash<QHostAddress, int>> m_counts;
+    QHostAddress m_address;
+};
+
+// The HTTP guard of one connection: its framing and timers (children).
+class RequestGuard final : public QObject
+{
+public:
+    RequestGuard(QObject *socket, const RequestFraming::Limits &limits)
+        : QObject(socket)
+        , framing(limits)
+    {
+        setObjectName(QLatin1StringView(kGuardName));
+    }
+    Q_DISABLE_COPY_MOVE(RequestGuard)
+
+    RequestFraming framing;
+};
+
+// Closes the connection after what was written, and collects the socket if
+// nothing else deletes it.
+void closeAndCollect(QSslSocket *socket)
+{
+    socket->disconnectFromHost();
+    QTimer::singleShot(kCollectMs, socket, [socket]() {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
 // An answer written straight to the socket, before QHttpServer has a
 // request to answer; the connection is closed after it.
 QByteArray closingResponse(const QByteArray &statusLine, const QString &code,
@@ -61,7 +121,7 @@ TlsListener::TlsListener(qint64 maximumRequestBytes, const HttpSettings &setting
 
 int TlsListener::connectionsFrom(const QHostAddress &address) const
 {
-    return m_perAddress.value(address);
+    return m_perAddress->value(address);
 }
 
 void TlsListener::incomingConnection(qintptr descriptor)
@@ -74,7 +134,7 @@ void TlsListener::incomingConnection(qintptr descriptor)
     if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&peer), &length) == 0)
         address.setAddress(reinterpret_cast<const sockaddr *>(&peer));
     const int limit = m_settings.maxConnectionsPerAddress;
-    if (limit > 0 && m_perAddress.value(address) >= limit) {
+    if (limit > 0 && m_perAddress->value(address) >= limit) {
         ::close(int(descriptor));
         // One line per 1,000 refusals: a flood does not flood the log.
         if (m_refusedConnections++ % 1000 == 0)
@@ -89,14 +149,7 @@ void TlsListener::incomingConnection(qintptr descriptor)
     auto *socket = children().isEmpty() ? nullptr : qobject_cast<QSslSocket *>(children().last());
     if (!socket || socket->socketDescriptor() != descriptor)
         return;
-    ++m_perAddress[address];
-    // Not this server as the context: QSslServer drops every connection
-    // between a socket and itself once the handshake is done.
-    connect(socket, &QObject::destroyed, &m_connectionCounter, [this, address]() {
-        auto it = m_perAddress.find(address);
-        if (it != m_perAddress.end() && --it.value() <= 0)
-            m_perAddress.erase(it);
-    });
+    new AddressSlot(socket, m_perAddress, address);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     guard(socket);
 }
@@ -105,9 +158,20 @@ void TlsListener::markUpgraded(QObject *socket)
 {
     if (!socket)
         return;
-    socket->setProperty(kUpgradedProperty, true);
     // Called from a route, after the guard's own readyRead slot has run.
-    delete socket->findChild<QObject *>(QLatin1StringView(kGuardName), Qt::FindDirectChildrenOnly);
+    auto *guard = socket->findChild<RequestGuard *>(QLatin1StringView(kGuardName),
+                                                    Qt::FindDirectChildrenOnly);
+    if (guard && guard->framing.state() != RequestFraming::State::Upgraded) {
+        // Qt upgrades what the guard did not see as an upgrade: never let
+        // that switch the guard off; the connection is closed instead.
+        qCWarning(lcTls) << "Closing a connection upgraded without a complete upgrade request";
+        if (auto *tls = qobject_cast<QSslSocket *>(socket))
+            QMetaObject::invokeMethod(
+                tls, [tls]() { closeAndCollect(tls); }, Qt::QueuedConnection);
+        return;
+    }
+    socket->setProperty(kUpgradedProperty, true);
+    delete guard;
 }
 
 void TlsListener::allowLargerRequests(const QByteArray &method,
@@ -124,9 +188,8 @@ void TlsListener::guard(QSslSocket *socket)
     // Connected before QHttpServer's own readyRead slot, so it runs first and
     // sees each arrival before the request parser buffers it. The parser
     // reads all that is available, so bytesAvailable() is what just came.
-    auto framing = std::make_shared<RequestFraming>(m_limits);
-    auto *watch = new QObject(socket);
-    watch->setObjectName(QLatin1StringView(kGuardName));
+    auto *watch = new RequestGuard(socket, m_limits);
+    RequestFraming *framing = &watch->framing;
     auto *requestTimer = new QTimer(watch);
     requestTimer->setSingleShot(true);
     requestTimer->setInterval(m_settings.requestTimeoutSeconds * 1000);
@@ -147,11 +210,11 @@ void TlsListener::guard(QSslSocket *socket)
                     QStringLiteral("The request did not arrive within %1 s of its first byte; "
                                    "the connection is closed.")
                         .arg(seconds)));
-                socket->disconnectFromHost();
+                closeAndCollect(socket);
             });
     connect(idleTimer, &QTimer::timeout, socket, [socket, upgraded]() {
         if (!upgraded())
-            socket->disconnectFromHost();
+            closeAndCollect(socket);
     });
     connect(socket, &QSslSocket::bytesWritten, watch,
             [socket, framing, requestTimer, idleTimer, upgraded]() {
@@ -194,7 +257,7 @@ void TlsListener::guard(QSslSocket *socket)
                     << "Refused a request from" << socket->peerAddress().toString() << "with"
                     << refusal.statusLine << "-" << refusal.message;
                 socket->write(closingResponse(refusal.statusLine, refusal.code, refusal.message));
-                socket->disconnectFromHost();
+                closeAndCollect(socket);
             });
 }
 

@@ -15,6 +15,8 @@
 #include <QHostAddress>
 #include <QSslServer>
 
+#include <memory>
+
 namespace Bulwark {
 
 class TlsListener final : public QSslServer
@@ -48,8 +50,10 @@ private:
 
     HttpSettings m_settings;
     RequestFraming::Limits m_limits;
-    QHash<QHostAddress, int> m_perAddress;
-    QObject m_connectionCounter; // the context of the per-address counting
+    // Open connections per peer address; shared with each connection's
+    // slot, which may outlive this listener.
+    std::shared_ptr<QHash<QHostAddress, int>> m_perAddress =
+        std::make_shared<QHash<QHostAddress, int>>();
     qint64 m_refusedConnections = 0;
 };
 

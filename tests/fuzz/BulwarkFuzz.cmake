@@ -4,7 +4,8 @@
 # through tests/fuzz/run-fuzz.sh for BULWARK_FUZZ_SECONDS (default 20) on a
 # scratch copy of its seed corpus.
 
-set(bulwark_fuzz_targets edge_message rest_json phc ldap_escape agent_config chunk_frame)
+set(bulwark_fuzz_targets edge_message rest_json phc ldap_escape agent_config chunk_frame
+    http_framing)
 
 # Can clang++ link a libFuzzer program with the sanitizers? (Debian:
 # clang and libclang-rt-14-dev.) Probed once per compiler.

@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${BULWARK_FUZZ_BUILD_DIR:-$root/build/tests/fuzz}"
 seconds="${BULWARK_FUZZ_SECONDS:-20}"
-all=(edge_message rest_json phc ldap_escape agent_config chunk_frame)
+all=(edge_message rest_json phc ldap_escape agent_config chunk_frame http_framing)
 targets=()
 
 usage() {

@@ -57,6 +57,9 @@ private slots:
     void dribbledFrameIsClosed();
     void tooManyConnectionsFromOneAddress();
     void foreignOriginWithSessionCookieIsRefused();
+    void upgradeWithoutConnectionTokenKeepsTheGuard();
+    void unknownMethodIs501();
+    void webSocketsGiveBackTheirPlaces();
 
 private:
     void expectOthersServed();
@@ -77,9 +80,6 @@ void TestHttpAbuse::initTestCase()
 void TestHttpAbuse::cleanupTestCase()
 {
     QCOMPARE(m_server->stop(), 0);
-    // Every refusal is in the log, with its reason and without the request.
-    QVERIFY(m_server->log().contains(u"Refused a request from 127.0.0.1 with 400 Bad Request"_s));
-    QVERIFY(m_server->log().contains(u"http/max_connections_per_address"_s));
 }
 
 void TestHttpAbuse::init()
@@ -173,6 +173,10 @@ void TestHttpAbuse::smuggledRequestIsNeverServed()
                         hidden);
     QVERIFY(waitForClose(second));
     QCOMPARE(second.received.count("HTTP/1.1 "), 2);
+    // The refusal is in the server's log, with its reason.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_server->log().contains(u"Refused a request from 127.0.0.1 with 400 Bad Request"_s),
+        kTimeoutMs);
     QVERIFY2(
         second.received.mid(second.received.lastIndexOf("HTTP/1.1 ")).startsWith("HTTP/1.1 400"),
         second.received.constData());
@@ -269,6 +273,8 @@ void TestHttpAbuse::tooManyConnectionsFromOneAddress()
     auto extra = connectFrom(*m_server, crowded);
     QVERIFY(!extra->waitForEncrypted(kTimeoutMs));
     QCOMPARE(extra->state(), QAbstractSocket::UnconnectedState);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->log().contains(u"http/max_connections_per_address"_s),
+                             kTimeoutMs);
 
     // The ones held still work.
     QByteArray answer;
@@ -337,6 +343,60 @@ void TestHttpAbuse::foreignOriginWithSessionCookieIsRefused()
     waiter.wakeOn(&own.socket, &QSslSocket::readyRead);
     QVERIFY(waiter.waitFor([&] { return own.received.contains("\r\n\r\n"); }));
     QVERIFY2(own.received.startsWith("HTTP/1.1 101"), own.received.left(300).constData());
+}
+
+void TestHttpAbuse::upgradeWithoutConnectionTokenKeepsTheGuard()
+{
+    // "Upgrade: websocket" without "Connection: upgrade" is no upgrade for
+    // Qt's parser: it is answered 426 and must not switch off the guard of
+    // what follows on the connection.
+    RawConnection raw(*m_server);
+    QVERIFY(raw.waitForEncrypted());
+    raw.socket.write("GET /edge HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n");
+    SignalWaiter waiter;
+    waiter.wakeOn(&raw.socket, &QSslSocket::readyRead);
+    waiter.wakeOn(&raw.socket, &QSslSocket::disconnected);
+    QVERIFY(waiter.waitFor([&] {
+        return raw.received.contains("}") ||
+               raw.socket.state() == QAbstractSocket::UnconnectedState;
+    }));
+    QVERIFY2(raw.received.startsWith("HTTP/1.1 426"), raw.received.left(300).constData());
+    if (raw.socket.state() == QAbstractSocket::ConnectedState) {
+        raw.received.clear();
+        raw.socket.write("POST /api/Things HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         "Content-Length: 1073741824\r\n\r\n{");
+        QVERIFY(waitForClose(raw));
+        QVERIFY2(raw.received.isEmpty() || raw.received.startsWith("HTTP/1.1 413"),
+                 raw.received.left(300).constData());
+    }
+    expectOthersServed();
+}
+
+void TestHttpAbuse::unknownMethodIs501()
+{
+    RawConnection raw(*m_server);
+    QVERIFY(raw.waitForEncrypted());
+    raw.socket.write("TRACE /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY(waitForClose(raw));
+    QVERIFY2(raw.received.startsWith("HTTP/1.1 501"), raw.received.left(300).constData());
+    QVERIFY(raw.received.contains("not-implemented"));
+}
+
+void TestHttpAbuse::webSocketsGiveBackTheirPlaces()
+{
+    // Far more WebSocket sessions, one after the other, than one address may
+    // hold at once: each closed one gives its place back.
+    for (int i = 0; i < 3 * kMaxPerAddress; ++i) {
+        RawWebSocket device(*m_server);
+        QVERIFY2(device.open(), qPrintable(u"session %1: %2"_s.arg(i).arg(device.errorString())));
+        QVERIFY(
+            device.authenticate({{"user"_L1, kAdministrator}, {"password"_L1, kAdminPassword}}));
+        device.sendFrame(0x80 | Close, QByteArray("\x03\xe8", 2));
+        QVERIFY(device.waitForClose());
+    }
+    expectOthersServed();
 }
 
 QTEST_GUILESS_MAIN(TestHttpAbuse)

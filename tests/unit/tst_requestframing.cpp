@@ -183,13 +183,42 @@ private Q_SLOTS:
         QCOMPARE(framing.requestsSeen(), qint64(2));
     }
 
+    void upgradeNeedsTheConnectionToken()
+    {
+        // Without "Connection: upgrade" Qt's parser takes the request for an
+        // ordinary one, so the guard goes on following the connection.
+        RequestFraming framing(limits());
+        QVERIFY(framing.feed("GET /edge HTTP/1.1\r\nUpgrade: websocket\r\n\r\n"));
+        QCOMPARE(framing.state(), RequestFraming::State::BetweenRequests);
+        QVERIFY(!framing.feed("POST /a HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"));
+        QCOMPARE(framing.refusal().statusLine, QByteArray("413 Payload Too Large"));
+
+        RequestFraming proxy(limits());
+        QVERIFY(proxy.feed("GET /edge HTTP/1.1\r\nUpgrade: websocket\r\nProxy-Connection: "
+                           "keep-alive, Upgrade\r\n\r\n"));
+        QCOMPARE(proxy.state(), RequestFraming::State::Upgraded);
+    }
+
+    void unknownMethodsAre501()
+    {
+        RequestFraming framing(limits());
+        QVERIFY(!framing.feed("TRACE / HTTP/1.1\r\n\r\n"));
+        QCOMPARE(framing.refusal().statusLine, QByteArray("501 Not Implemented"));
+        RequestFraming connect(limits());
+        QVERIFY(!connect.feed("CONNECT example.com:443 HTTP/1.1\r\n\r\n"));
+        QCOMPARE(connect.refusal().code, QStringLiteral("not-implemented"));
+    }
+
     void upgradeStopsTheFraming()
     {
         RequestFraming framing(limits());
         QVERIFY(framing.feed("GET /edge HTTP/1.1\r\nUpgrade: websocket\r\nConnection: "
-                             "Upgrade\r\n\r\n\x81\x85garbage that is a frame"));
+                             "Upgrade\r\n\r\n"));
         QCOMPARE(framing.state(), RequestFraming::State::Upgraded);
+        // What follows is never read as HTTP.
+        QVERIFY(framing.feed("\x81\x85garbage that is a frame"));
         QVERIFY(framing.feed("Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        QCOMPARE(framing.state(), RequestFraming::State::Upgraded);
     }
 };
 
