@@ -101,8 +101,20 @@ Result<RoutePlan> transfers(const ApiRequest &request, const Access::AccessModel
                 action.left(64)));
     if (request.method != HttpMethod::Post)
         return methodNotAllowed(request, "POST");
-    if (action == u"Cancel")
-        return answer(transfers.cancel(user, id));
+    if (action == u"Cancel") {
+        // Answered once the cancellation is saved (on the I/O thread).
+        RoutePlan plan{{}, [](EntityStore &) { return ApiResponse::json({}); }};
+        TransferManager *manager = &transfers;
+        plan.throughDevice = [manager, user, id](const ApiResponse &,
+                                                 RoutePlan::DeviceFinish finish) {
+            manager->cancel(user, id, [finish](Result<QJsonObject> cancelled) {
+                finish(cancelled ? ApiResponse::json(*cancelled)
+                                 : ApiResponse::fromError(cancelled.error()),
+                       {});
+            });
+        };
+        return plan;
+    }
     bool overwrite = false;
     auto sides = transfers.retrySides(user, id, &overwrite);
     if (!sides)

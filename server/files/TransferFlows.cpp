@@ -345,7 +345,11 @@ void TransferManager::resumeUploadFromDisk(Transfer &t)
                         }
                         pipe->written += chunk->size();
                     }
-                    pipe->durable = pipe->opener->chunksOpened();
+                    // What a crash left may not have reached the disk yet:
+                    // durable only once synced.
+                    if (ready)
+                        ready = pipe->writer->sync();
+                    pipe->durable = ready ? pipe->opener->chunksOpened() : 0;
                 } else {
                     ready = opener.error();
                 }
@@ -432,11 +436,18 @@ void TransferManager::sendFileSend(Transfer &t)
             }
             t.size = size;
             // Chunks are acknowledged once the size is saved: a restart then
-            // resumes the staging file (beginWrite needs the size).
-            save(t, [this, id]() {
+            // resumes the staging file (beginWrite needs the size). Not
+            // saved, nothing is acknowledged: the transfer fails (retry it).
+            save(t, [this, id](const Status &status) {
                 Transfer *t = lookup(id);
                 if (!t || isFinal(t->state))
                     return;
+                if (!status) {
+                    fail(*t, edgeErrorCode(status.error(), EdgeCodes::Files),
+                         u"The transfer could not be saved, so no chunk was acknowledged: %1 "
+                         "Then retry the transfer."_s.arg(status.error().message));
+                    return;
+                }
                 t->sizeSaved = true;
                 if (t->session != 0 && t->verified > 0)
                     m_edge.sendToSession(t->session, {{Wire::Type, "file.ack"_L1},
@@ -640,12 +651,24 @@ void TransferManager::completeArrived(quint64 session, const QUuid &id, const QJ
     t->sha256 = sha256.toLatin1();
     publish(*t);
     auto pipe = t->pipe;
-    save(*t, [this, id, pipe, size, md5, sha256, answer]() {
-        if (lookup(id))
+    save(*t, [this, id, pipe, size, md5, sha256, answer](const Status &status) {
+        Transfer *t = lookup(id);
+        if (t && !status) {
+            // Not committed: a restart could not tell the file is this one.
+            const QString code = edgeErrorCode(status.error(), EdgeCodes::Files);
+            const QString message =
+                u"The file was not committed: the expected digests could not be saved. %1 "
+                "Then retry the transfer."_s.arg(status.error().message);
+            answer({}, code, message);
+            t->md5.clear();
+            t->sha256.clear();
+            fail(*t, code, message, std::nullopt, false);
+        } else if (t) {
             commitUpload(id, pipe, size, md5, sha256, answer);
-        else
+        } else {
             answer({}, u"not-found"_s,
                    u"Transfer %1 ended meanwhile."_s.arg(id.toString(QUuid::WithoutBraces)));
+        }
     });
 }
 

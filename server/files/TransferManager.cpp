@@ -231,15 +231,25 @@ void TransferManager::create(const TransferSpec &spec,
         }
     }
     removeSaved(forgotten);
-    publish(*transfer);
     // Answered once saved, then started from the event loop: whoever asked
     // answers first (the device hears {"transfer": id} before file.send or
-    // file.receive).
+    // file.receive). Not saved, it is dropped: nothing is acknowledged that
+    // a crash would lose.
     const QJsonObject created = toJson(*transfer);
     const QUuid id = transfer->id;
-    save(*transfer, [this, id, created, done = std::move(done)]() {
-        if (Transfer *t = lookup(id))
+    save(*transfer, [this, id, created, done = std::move(done)](const Status &status) {
+        if (!status) {
+            m_transfers.remove(id);
+            m_order.removeOne(id);
+            done(makeError(status.error().code,
+                           u"The transfer was not started: it could not be saved. %1"_s.arg(
+                               status.error().message)));
+            return;
+        }
+        if (Transfer *t = lookup(id)) {
             t->saved = true;
+            publish(*t);
+        }
         done(created);
         postSchedule();
     });
@@ -284,28 +294,52 @@ QJsonArray TransferManager::list(const QString &user, const QString &state) cons
     return result;
 }
 
-Result<QJsonObject> TransferManager::cancel(const QString &user, const QUuid &id)
+void TransferManager::cancel(const QString &user, const QUuid &id,
+                             std::function<void(Result<QJsonObject>)> done)
 {
     auto found = find(user, id);
-    if (!found)
-        return found;
+    if (!found) {
+        done(found);
+        return;
+    }
     Transfer &transfer = *lookup(id);
-    if (transfer.spec.requestedBy != user && !m_access.isAdministrator(user))
-        return makeError(ErrorCode::Forbidden,
-                         u"Only the user who asked for transfer %1 (%2) or an administrator may "
-                         "cancel it."_s.arg(transfer.idText, transfer.spec.requestedBy));
-    if (isFinal(transfer.state))
-        return makeError(ErrorCode::Conflict,
-                         u"Transfer %1 has already ended (%2); nothing to cancel."_s.arg(
-                             transfer.idText, stateName(transfer.state)));
+    if (transfer.spec.requestedBy != user && !m_access.isAdministrator(user)) {
+        done(makeError(ErrorCode::Forbidden,
+                       u"Only the user who asked for transfer %1 (%2) or an administrator may "
+                       "cancel it."_s.arg(transfer.idText, transfer.spec.requestedBy)));
+        return;
+    }
+    if (isFinal(transfer.state)) {
+        done(makeError(ErrorCode::Conflict,
+                       u"Transfer %1 has already ended (%2); nothing to cancel."_s.arg(
+                           transfer.idText, stateName(transfer.state))));
+        return;
+    }
     // Verifying: the receiver checks and commits; the outcome (done or
     // failed) comes in a moment and is what happened.
-    if (transfer.state == TransferState::Verifying)
-        return makeError(ErrorCode::Conflict,
-                         u"Transfer %1 is being verified and committed; it ends in a moment as "
-                         "done or failed, and cannot be cancelled now."_s.arg(transfer.idText));
-    finishCancelled(transfer, u"Cancelled by %1."_s.arg(user));
-    return toJson(transfer);
+    if (transfer.state == TransferState::Verifying) {
+        done(makeError(ErrorCode::Conflict,
+                       u"Transfer %1 is being verified and committed; it ends in a moment as "
+                       "done or failed, and cannot be cancelled now."_s.arg(transfer.idText)));
+        return;
+    }
+    // Answered once the cancellation is saved: a crash before that would
+    // resume the transfer.
+    const QString idText = transfer.idText;
+    auto cancelled = std::make_shared<QJsonObject>();
+    finishCancelled(
+        transfer, u"Cancelled by %1."_s.arg(user),
+        [idText, cancelled, done = std::move(done)](const Status &status) {
+            if (status)
+                done(*cancelled);
+            else
+                done(makeError(status.error().code,
+                               u"Transfer %1 stopped, but its cancellation could not be "
+                               "saved: %2 Should Bulwark restart, the transfer resumes: cancel "
+                               "it again once the database can be written."_s.arg(
+                                   idText, status.error().message)));
+        });
+    *cancelled = toJson(transfer);
 }
 
 Result<QPair<QJsonObject, QJsonObject>>
@@ -503,7 +537,7 @@ void TransferManager::start(Transfer &t, quint64 session)
     // Under way once saved: a restart then counts this start among resumes.
     const QUuid id = t.id;
     const int attempt = t.attempt;
-    save(t, [this, id, attempt]() {
+    save(t, [this, id, attempt](const Status &) {
         Transfer *t = lookup(id);
         if (!t || t->attempt != attempt || t->state != TransferState::Running)
             return;
@@ -621,7 +655,8 @@ void TransferManager::fail(Transfer &t, const QString &code, const QString &mess
     ended(t);
 }
 
-void TransferManager::finishCancelled(Transfer &t, const QString &reason)
+void TransferManager::finishCancelled(Transfer &t, const QString &reason,
+                                      std::function<void(const Status &)> saved)
 {
     if (t.session != 0)
         m_edge.sendToSession(
@@ -630,10 +665,10 @@ void TransferManager::finishCancelled(Transfer &t, const QString &reason)
     t.state = TransferState::Cancelled;
     t.errorCode = u"cancelled"_s;
     t.errorMessage = reason;
-    ended(t);
+    ended(t, std::move(saved));
 }
 
-void TransferManager::ended(Transfer &t)
+void TransferManager::ended(Transfer &t, std::function<void(const Status &)> saved)
 {
     t.finished = QDateTime::currentDateTimeUtc();
     if (t.session != 0)
@@ -642,7 +677,7 @@ void TransferManager::ended(Transfer &t)
     t.waiting.clear();
     t.interruption.clear();
     ++t.attempt;
-    save(t);
+    save(t, std::move(saved));
     // The staging file goes (unless committed); the file thread lets go of
     // everything it held for this transfer. The end is published once that
     // is done, so whoever hears of it finds no staging file left.

@@ -103,7 +103,9 @@ public:
     // Queues a resolved transfer; done gets its object once it is saved in
     // the database (an accepted transfer survives a crash), or at once
     // TooManyRequests when its device already has MaximumPendingPerDevice
-    // waiting or running. It may start only after done was called.
+    // waiting or running. It may start only after done was called. When it
+    // cannot be saved it is dropped and done gets the storage error
+    // (Unavailable, saying what to do).
     void create(const TransferSpec &spec, std::function<void(Result<QJsonObject>)> done);
     // resolve() on the storage thread, then create(); done on this thread.
     void request(const QString &user, const QJsonObject &source, const QJsonObject &target,
@@ -113,8 +115,10 @@ public:
     [[nodiscard]] Result<QJsonObject> find(const QString &user, const QUuid &id) const;
     // Newest first; state filters when not empty.
     [[nodiscard]] QJsonArray list(const QString &user, const QString &state) const;
-    // Requester or administrator; Conflict once finished.
-    [[nodiscard]] Result<QJsonObject> cancel(const QString &user, const QUuid &id);
+    // Requester or administrator; Conflict once finished. done gets the
+    // cancelled transfer once that is saved (or the storage error).
+    void cancel(const QString &user, const QUuid &id,
+                std::function<void(Result<QJsonObject>)> done);
     // A failed or cancelled transfer as a new one (same sides); the spec to resolve again.
     [[nodiscard]] Result<QPair<QJsonObject, QJsonObject>>
     retrySides(const QString &user, const QUuid &id, bool *overwrite) const;
@@ -199,8 +203,9 @@ private:
                       const QString &md5, const QString &sha256, const CompleteAnswer &answer);
     // ---- The database (TransferStore.cpp) ----
     // Saves the transfer's state (queued on the storage thread, in order);
-    // then, if given, runs on this thread once it is written.
-    void save(const Transfer &transfer, std::function<void()> then = {});
+    // then, if given, runs on this thread once it is written, or could not
+    // be (the status says which; a failure is logged here).
+    void save(const Transfer &transfer, std::function<void(const Status &)> then = {});
     // Saves when durable chunks advanced by a window (or all are durable).
     void checkpoint(Transfer &transfer);
     void removeSaved(const QList<QUuid> &ids);
@@ -212,8 +217,10 @@ private:
     // that failed) or cancelled; tells the device, abandons the staging file.
     void fail(Transfer &transfer, const QString &code, const QString &message,
               std::optional<Check> check = std::nullopt, bool tellDevice = true);
-    void finishCancelled(Transfer &transfer, const QString &reason);
-    void ended(Transfer &transfer);
+    // saved, if given, runs once the end is saved (or could not be).
+    void finishCancelled(Transfer &transfer, const QString &reason,
+                         std::function<void(const Status &)> saved = {});
+    void ended(Transfer &transfer, std::function<void(const Status &)> saved = {});
     void checkWaiting();
     // Runs task on the file thread (in order), then back(...) here.
     void onFileThread(std::function<void()> task);

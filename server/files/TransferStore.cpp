@@ -54,11 +54,13 @@ qint64 bytesOf(qint64 chunks, int chunkSize, qint64 size)
 
 } // namespace
 
-void TransferManager::save(const Transfer &t, std::function<void()> then)
+void TransferManager::save(const Transfer &t, std::function<void(const Status &)> then)
 {
     if (m_stopped) {
         if (then)
-            then();
+            then(makeError(ErrorCode::Unavailable,
+                           u"Bulwark is stopping and saves nothing more; try again once it "
+                           "has restarted."_s));
         return;
     }
     const QJsonObject checks{{"chunks"_L1, t.checkChunks},
@@ -98,13 +100,13 @@ void TransferManager::save(const Transfer &t, std::function<void()> then)
         },
         this,
         [idText, then = std::move(then)](Status status) {
-            // The transfer goes on: at worst a restart resumes it from an
-            // older checkpoint, or does not know of it.
+            // Unless then decides otherwise the transfer goes on: at worst a
+            // restart resumes it from an older checkpoint.
             if (!status)
                 qCWarning(lcTransfers).noquote() << "Cannot save the state of transfer" << idText
                                                  << ":" << status.error().message;
             if (then)
-                then();
+                then(status);
         });
 }
 
@@ -248,8 +250,10 @@ void TransferManager::load()
         }
     }
     // Staging files of transfers that do not resume (ended, forgotten, or
-    // a REST upload cut short) are never completed: they go.
-    m_repositories.removeStagingExcept(resumed);
+    // a REST upload cut short) are never completed: they go. Not when the
+    // reload failed: which transfers resume is then unknown.
+    if (status)
+        m_repositories.removeStagingExcept(resumed);
     removeSaved(forgotten);
 }
 
