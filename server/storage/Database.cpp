@@ -11,6 +11,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <unistd.h>
@@ -20,6 +21,19 @@ Q_LOGGING_CATEGORY(lcStorage, "bulwark.storage")
 namespace Bulwark {
 
 namespace {
+
+// libpq options added unless the database URL sets them (docs/operations.md):
+// how long opening a connection may take, and how long an open connection
+// may go unanswered (unacknowledged data, or silence while idle) before it
+// counts as lost, so that a network partition fails requests in seconds,
+// not after TCP's minutes.
+constexpr std::pair<const char *, int> PostgresDefaultOptions[] = {
+    {"connect_timeout", 5},                               // seconds
+    {"tcp_user_timeout", 30000},                          // milliseconds
+    {"keepalives", 1},           {"keepalives_idle", 30}, // seconds
+    {"keepalives_interval", 10},                          // seconds
+    {"keepalives_count", 3},
+};
 
 QString describe(const QSqlError &error)
 {
@@ -152,7 +166,19 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
         db->m_db.setUserName(url.user);
         db->m_db.setPassword(url.password);
         db->m_db.setDatabaseName(url.database);
-        db->m_db.setConnectOptions(url.options);
+        // Faults (issue 7): without these, libpq waits for an unreachable
+        // host (a network partition) as long as TCP does, minutes, and the
+        // storage thread with it. An option the URL sets wins.
+        QStringList options = url.options.split(u';', Qt::SkipEmptyParts);
+        for (const auto &[name, value] : PostgresDefaultOptions) {
+            const QString key = QString::fromLatin1(name);
+            const bool set = std::any_of(options.cbegin(), options.cend(), [&](const QString &o) {
+                return o.section(u'=', 0, 0).trimmed() == key;
+            });
+            if (!set)
+                options.append(key + u'=' + QString::number(value));
+        }
+        db->m_db.setConnectOptions(options.join(u';'));
     }
     if (!db->m_db.open()) {
         const QString where =

@@ -37,23 +37,34 @@ void StorageThread::post(std::function<void()> task)
 void StorageThread::reconnectIfLost()
 {
     // libpq marks the connection bad once PostgreSQL has gone (restarted,
-    // failed over); Qt does not reconnect by itself. Each task tries once,
-    // so writes succeed again as soon as the server is back, without a
-    // restart of Bulwark. While it is down, statements fail as Unavailable.
+    // failed over); Qt does not reconnect by itself. The first task after the
+    // loss tries at once (a restart is usually over by then), later ones at
+    // most every ReconnectIntervalMs: an unreachable host (a network
+    // partition) blocks each try for up to connect_timeout (Database::open),
+    // and the tasks in between must not wait for that. Until a try succeeds,
+    // statements fail at once as Unavailable (Sql::failure), nothing is
+    // acknowledged, and writes succeed again without a restart of Bulwark.
     if (!m_database || m_database->backend() != Backend::Postgres)
         return;
     QSqlDatabase &db = m_database->connection();
     if (db.isOpen())
         return;
     if (!m_connectionLost) {
-        qCWarning(lcStorage, "The connection to PostgreSQL is lost; writes are refused with "
-                             "503 and Bulwark reconnects before each request until it is back.");
+        qCWarning(lcStorage,
+                  "The connection to PostgreSQL is lost; writes are refused with 503 and "
+                  "Bulwark tries to reconnect every %lld ms until it is back.",
+                  static_cast<long long>(ReconnectIntervalMs));
         m_connectionLost = true;
+    } else if (m_sinceReconnectTry.isValid() &&
+               !m_sinceReconnectTry.hasExpired(ReconnectIntervalMs)) {
+        return;
     }
     // Prepared statements die with the connection (Database::dropStatements).
     m_database->dropStatements();
     db.close();
-    if (!db.open())
+    const bool opened = db.open();
+    m_sinceReconnectTry.start(); // from the end of the try, however long it took
+    if (!opened)
         return;
     QSqlQuery(db).exec(QStringLiteral("SET client_min_messages TO WARNING"));
     qCInfo(lcStorage, "Reconnected to PostgreSQL");
@@ -92,7 +103,12 @@ Status StorageThread::runBlocking(const std::function<Status(EntityStore &)> &wo
         return makeError(ErrorCode::Internal, QStringLiteral("The database is not open."));
     Status status;
     QMetaObject::invokeMethod(
-        m_worker, [&]() { status = work(*m_store); }, Qt::BlockingQueuedConnection);
+        m_worker,
+        [&]() {
+            reconnectIfLost();
+            status = work(*m_store);
+        },
+        Qt::BlockingQueuedConnection);
     return status;
 }
 

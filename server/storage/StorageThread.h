@@ -6,6 +6,7 @@
 #include "Database.h"
 #include "EntityStore.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QThread>
 
@@ -52,6 +53,10 @@ private:
     void post(std::function<void()> task);
     void reconnectIfLost(); // on the storage thread, before each task
 
+    // While PostgreSQL is lost, a reconnect is tried at most this often
+    // (after the end of the last failed try); tasks in between fail at once.
+    static constexpr qint64 ReconnectIntervalMs = 2000;
+
     DatabaseUrl m_url;
     QThread m_thread;
     QObject *m_worker = nullptr; // lives in m_thread
@@ -59,7 +64,8 @@ private:
     std::unique_ptr<EntityStore> m_store;
     QString m_backendName;
     int m_schemaVersion = 0;
-    bool m_connectionLost = false; // storage thread only
+    bool m_connectionLost = false;     // storage thread only
+    QElapsedTimer m_sinceReconnectTry; // storage thread only; monotonic
 };
 
 } // namespace Bulwark

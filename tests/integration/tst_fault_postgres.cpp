@@ -10,6 +10,12 @@
 //    Bulwark, every acknowledged value is there and no refused one;
 //  - restarts it while the server is idle: at most the first write after it
 //    is refused, then writes succeed;
+//  - makes it unreachable (a listener on its port that never answers, as a
+//    network partition would look to libpq): every write is still answered
+//    (503; connect_timeout bounds each reconnect and the storage thread
+//    tries at most every 2 s, failing the tasks in between at once), the
+//    server answers /api/health between them, and writes succeed once
+//    PostgreSQL is back;
 //  - makes it read-only (default_transaction_read_only, reloaded): writes are
 //    refused naming a read-only database, reads go on; writable again,
 //    writes succeed.
@@ -65,6 +71,7 @@ public:
     [[nodiscard]] QString missing() const { return m_missing; }
     [[nodiscard]] QString error() const { return m_error; }
     [[nodiscard]] QString password() const { return m_password; }
+    [[nodiscard]] quint16 port() const { return m_port; }
     [[nodiscard]] QString url() const
     {
         return u"postgresql://bulwark:%1@127.0.0.1:%2/bulwark"_s.arg(m_password).arg(m_port);
@@ -179,6 +186,19 @@ void pause(int ms)
     QTest::qWait(ms);
 }
 
+// Once PostgreSQL is back, the storage thread reconnects at its next try
+// (at most every 2 s): writes until one is accepted (bounded); the last answer.
+Answer writeUntilAccepted(const HeadlessServer &server, WriteLedger &ledger)
+{
+    Answer answer;
+    for (int i = 0; i < 60 && answer.status != 200; ++i) {
+        answer = restWrite(server, ledger);
+        if (answer.status != 200)
+            pause(250);
+    }
+    return answer;
+}
+
 } // namespace
 
 class FaultPostgresTest final : public QObject
@@ -189,6 +209,7 @@ private slots:
     void initTestCase();
     void restartMidRun();
     void restartWhileIdle();
+    void unreachable();
     void readOnly();
     void cleanupTestCase();
 
@@ -247,7 +268,7 @@ void FaultPostgresTest::restartMidRun()
 
     // Back: writes succeed again without a restart of Bulwark.
     QVERIFY2(m_cluster->start().isEmpty(), "pg_ctl start failed");
-    const Answer again = restWrite(*m_server, m_rest);
+    const Answer again = writeUntilAccepted(*m_server, m_rest);
     QVERIFY2(again.status == 200,
              qPrintable(u"%1 %2"_s.arg(again.status).arg(QString::fromUtf8(again.body))));
     const QJsonObject edgeAgain = m_device->update(m_edge);
@@ -275,6 +296,56 @@ void FaultPostgresTest::restartWhileIdle()
     QVERIFY2(refused <= 1, "more than one write was refused after PostgreSQL was back");
     const QJsonObject edge = m_device->update(m_edge);
     QVERIFY2(edge.value("type"_L1) == "result"_L1, qPrintable(QString::fromUtf8(jsonBody(edge))));
+    const QString stored = m_rest.checkStored(*m_server) + m_edge.checkStored(*m_server);
+    QVERIFY2(stored.isEmpty(), qPrintable(stored));
+}
+
+void FaultPostgresTest::unreachable()
+{
+    QCOMPARE(restWrite(*m_server, m_rest).status, 200);
+    QVERIFY2(m_cluster->stop(u"immediate"_s).isEmpty(), "pg_ctl stop failed");
+    // In PostgreSQL's place, a listener that takes connections and never
+    // answers: libpq's connect waits for the server's first message, as it
+    // would for a host behind a partition, until connect_timeout.
+    auto blackHole = std::make_unique<QTcpServer>();
+    QVERIFY2(blackHole->listen(QHostAddress::LocalHost, m_cluster->port()),
+             qPrintable(blackHole->errorString()));
+
+    // Every write is answered (a reconnect try may hold one for up to
+    // connect_timeout; the request waits longer than that), and the server
+    // answers what needs no database between them.
+    QNetworkAccessManager network;
+    for (int i = 0; i < 8; ++i) {
+        const double value = m_rest.next++;
+        std::unique_ptr<QNetworkReply> reply = m_server->send(
+            network,
+            {"PUT", u"/api/Things/%1/Properties/%2"_s.arg(kRestThing, kFaultProperty),
+             jsonBody({{"value"_L1, value}}), "application/json"},
+            20000);
+        SignalWaiter waiter(25000);
+        waiter.wakeOn(reply.get(), &QNetworkReply::finished);
+        QVERIFY2(waiter.waitFor([&reply] { return reply->isFinished(); }),
+                 "a write was not answered while PostgreSQL was unreachable");
+        const Answer refused = HeadlessServer::answerOf(*reply);
+        QVERIFY2(refused.status == 503,
+                 qPrintable(u"%1 %2 %3"_s.arg(refused.status)
+                                .arg(refused.networkError, QString::fromUtf8(refused.body))));
+        m_rest.refused.insert(value);
+        QVERIFY2(refused.errorMessage().contains(u"cannot be reached"_s),
+                 qPrintable(refused.errorMessage()));
+        QCOMPARE(m_server->get(u"/api/health"_s).status, 200);
+    }
+    QCOMPARE(m_device->client().socket().state(), QAbstractSocket::ConnectedState);
+
+    // Back: writes succeed again without a restart of Bulwark.
+    blackHole.reset();
+    QVERIFY2(m_cluster->start().isEmpty(), "pg_ctl start failed");
+    const Answer again = writeUntilAccepted(*m_server, m_rest);
+    QVERIFY2(again.status == 200,
+             qPrintable(u"%1 %2"_s.arg(again.status).arg(QString::fromUtf8(again.body))));
+    const QJsonObject edgeAgain = m_device->update(m_edge);
+    QVERIFY2(edgeAgain.value("type"_L1) == "result"_L1,
+             qPrintable(QString::fromUtf8(jsonBody(edgeAgain))));
     const QString stored = m_rest.checkStored(*m_server) + m_edge.checkStored(*m_server);
     QVERIFY2(stored.isEmpty(), qPrintable(stored));
 }
