@@ -235,10 +235,9 @@ Result<ServerStartInfo> Server::start(const ServerConfig &config)
         HealthInfo{m_storage->backendName(), m_storage->schemaVersion()});
     m_api->setFileRepositories(m_files.get());
     m_api->setTransfers(m_transfers.get());
-    if (auto s =
-            m_api->listen(config.listenAddress, config.port,
-                          TlsPolicy::serverConfiguration(identity->certificate, identity->key),
-                          config.http);
+    if (auto s = m_api->listen(config.listenAddress, config.port,
+                               TlsPolicy::serverConfiguration(identity->certificate, identity->key),
+                               config.http);
         !s) {
         stop();
         return s.error();
