@@ -7,6 +7,7 @@
 // in a row, then a clean stop and SQLite's integrity check. The same against
 // PostgreSQL when BULWARK_TEST_POSTGRES_URL gives one.
 #include "AccessFixture.h"
+#include "DatabaseChecks.h"
 #include "HeadlessServer.h"
 
 #include <QHash>
@@ -401,104 +402,6 @@ QStringList checkStoredValues(const HeadlessServer &server, const Ledger &ledger
     return mismatches;
 }
 
-// A database of its own on the PostgreSQL server of url (dropped by
-// dropPostgresDatabase), or, when the role may not create one, url's own
-// database with its schema emptied. The URL to give the server, or an error.
-struct PostgresTarget
-{
-    QString url;
-    QString createdDatabase; // empty: the schema of url's database was reset
-    QString error;
-};
-
-QSqlDatabase postgresConnection(const QUrl &url, const QString &name, const QString &database)
-{
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
-    db.setHostName(url.host().isEmpty() ? u"localhost"_s : url.host());
-    db.setPort(url.port(5432));
-    db.setUserName(url.userName(QUrl::FullyDecoded));
-    db.setPassword(url.password(QUrl::FullyDecoded));
-    db.setDatabaseName(database);
-    return db;
-}
-
-PostgresTarget preparePostgres(const QString &urlText)
-{
-    const QUrl url(urlText);
-    PostgresTarget target;
-    const QString connection = u"edge-durability-setup"_s;
-    {
-        QSqlDatabase db = postgresConnection(url, connection, url.path().mid(1));
-        if (!db.open()) {
-            target.error =
-                u"cannot connect to BULWARK_TEST_POSTGRES_URL: "_s + db.lastError().text();
-        } else {
-            const QString name = u"bulwark_edge_durability_%1"_s.arg(
-                QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-            QSqlQuery query(db);
-            if (query.exec(u"CREATE DATABASE %1"_s.arg(name))) {
-                QUrl own = url;
-                own.setPath(u"/"_s + name);
-                target.url = own.toString();
-                target.createdDatabase = name;
-            } else if (query.exec(u"DROP SCHEMA public CASCADE"_s) &&
-                       query.exec(u"CREATE SCHEMA public"_s)) {
-                target.url = urlText;
-            } else {
-                target.error =
-                    u"cannot create a database nor reset the schema: "_s + query.lastError().text();
-            }
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return target;
-}
-
-void dropPostgresDatabase(const QString &urlText, const QString &name)
-{
-    const QUrl url(urlText);
-    const QString connection = u"edge-durability-drop"_s;
-    {
-        QSqlDatabase db = postgresConnection(url, connection, url.path().mid(1));
-        if (db.open()) {
-            QSqlQuery query(db);
-            if (!query.exec(u"DROP DATABASE %1"_s.arg(name)))
-                qWarning("could not drop the test database %s: %s", qPrintable(name),
-                         qPrintable(query.lastError().text()));
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-}
-
-// "ok", or what SQLite's integrity check found.
-QString sqliteIntegrity(const QString &file)
-{
-    const QString connection = u"edge-durability-integrity"_s;
-    QString verdict;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
-        db.setDatabaseName(file);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
-        if (!db.open()) {
-            verdict = u"cannot open %1: %2"_s.arg(file, db.lastError().text());
-        } else {
-            QSqlQuery query(db);
-            if (!query.exec(u"PRAGMA integrity_check"_s))
-                verdict = u"PRAGMA integrity_check failed: "_s + query.lastError().text();
-            QStringList lines;
-            while (query.next())
-                lines.append(query.value(0).toString());
-            if (verdict.isEmpty())
-                verdict = lines.join(u'\n');
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return verdict;
-}
-
 } // namespace
 
 class TestEdgeDurability final : public QObject
@@ -530,7 +433,7 @@ void TestEdgeDurability::acknowledgedUpdatesSurviveSigkill()
             QSKIP("BULWARK_TEST_POSTGRES_URL is not set (.ci/dev.sh test starts a throw-away "
                   "PostgreSQL and sets it): the PostgreSQL run is skipped");
         }
-        postgres = preparePostgres(postgresUrl);
+        postgres = preparePostgres(postgresUrl, u"bulwark_edge_durability"_s);
         QVERIFY2(postgres.error.isEmpty(), qPrintable(postgres.error));
         server.setExtraArguments({u"--database"_s, postgres.url});
     }

@@ -12,6 +12,7 @@
 // byte-identical, with the MD5 and SHA-256 of the file. The same against
 // PostgreSQL when BULWARK_TEST_POSTGRES_URL gives one (SQLite's integrity
 // check then does not apply).
+#include "../common/DatabaseChecks.h"
 #include "../common/EdgeFixture.h"
 
 #include <BulwarkEdge/EdgeClient.h>
@@ -47,7 +48,7 @@ constexpr int kWaitMs = 30000;
 
 // "ok", or what SQLite's integrity check found, on a copy of the database
 // (with its write-ahead log) opened read-only.
-QString sqliteIntegrity(const QString &dataDir, const QString &copyDir)
+QString sqliteIntegrityOfCopy(const QString &dataDir, const QString &copyDir)
 {
     for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s}) {
         const QString from = dataDir + u"/bulwark.db"_s + suffix;
@@ -56,97 +57,7 @@ QString sqliteIntegrity(const QString &dataDir, const QString &copyDir)
         if (QFileInfo::exists(from) && !QFile::copy(from, to))
             return u"cannot copy %1"_s.arg(from);
     }
-    const QString connection = u"fault-sigkill-integrity"_s;
-    QString verdict;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
-        db.setDatabaseName(copyDir + u"/bulwark.db"_s);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
-        if (!db.open()) {
-            verdict = u"cannot open the copy: "_s + db.lastError().text();
-        } else {
-            QSqlQuery query(db);
-            QStringList lines;
-            if (!query.exec(u"PRAGMA integrity_check"_s))
-                lines.append(u"PRAGMA integrity_check failed: "_s + query.lastError().text());
-            while (query.next())
-                lines.append(query.value(0).toString());
-            verdict = lines.join(u'\n');
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return verdict;
-}
-
-// A database of its own on the server of url (dropped at the end), or, when
-// the role may not create one, url's own database with its schema emptied.
-struct PostgresTarget
-{
-    QString url;
-    QString createdDatabase; // empty: the schema of url's database was reset
-    QString error;
-};
-
-QSqlDatabase postgresConnection(const QUrl &url, const QString &name, const QString &database)
-{
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
-    db.setHostName(url.host().isEmpty() ? u"localhost"_s : url.host());
-    db.setPort(url.port(5432));
-    db.setUserName(url.userName(QUrl::FullyDecoded));
-    db.setPassword(url.password(QUrl::FullyDecoded));
-    db.setDatabaseName(database);
-    return db;
-}
-
-PostgresTarget preparePostgres(const QString &urlText)
-{
-    const QUrl url(urlText);
-    PostgresTarget target;
-    const QString connection = u"fault-sigkill-setup"_s;
-    {
-        QSqlDatabase db = postgresConnection(url, connection, url.path().mid(1));
-        if (!db.open()) {
-            target.error =
-                u"cannot connect to BULWARK_TEST_POSTGRES_URL: "_s + db.lastError().text();
-        } else {
-            const QString name = u"bulwark_fault_sigkill_%1"_s.arg(
-                QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-            QSqlQuery query(db);
-            if (query.exec(u"CREATE DATABASE %1"_s.arg(name))) {
-                QUrl own = url;
-                own.setPath(u"/"_s + name);
-                target.url = own.toString();
-                target.createdDatabase = name;
-            } else if (query.exec(u"DROP SCHEMA public CASCADE"_s) &&
-                       query.exec(u"CREATE SCHEMA public"_s)) {
-                target.url = urlText;
-            } else {
-                target.error =
-                    u"cannot create a database nor reset the schema: "_s + query.lastError().text();
-            }
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return target;
-}
-
-void dropPostgresDatabase(const QString &urlText, const QString &name)
-{
-    const QUrl url(urlText);
-    const QString connection = u"fault-sigkill-drop"_s;
-    {
-        QSqlDatabase db = postgresConnection(url, connection, url.path().mid(1));
-        if (db.open()) {
-            QSqlQuery query(db);
-            if (!query.exec(u"DROP DATABASE %1"_s.arg(name)))
-                qWarning("could not drop the test database %s: %s", qPrintable(name),
-                         qPrintable(query.lastError().text()));
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
+    return sqliteIntegrity(copyDir + u"/bulwark.db"_s);
 }
 
 // Files in the repositories' directory that are not staging files: what a
@@ -269,7 +180,7 @@ void TestFaultSigkill::acknowledgedWritesAndTransferSurviveSigkill()
             QSKIP("BULWARK_TEST_POSTGRES_URL is not set (.ci/dev.sh test starts a throw-away "
                   "PostgreSQL and sets it): the PostgreSQL run is skipped");
         }
-        postgres = preparePostgres(postgresUrl);
+        postgres = preparePostgres(postgresUrl, u"bulwark_fault_sigkill"_s);
         QVERIFY2(postgres.error.isEmpty(), qPrintable(postgres.error));
         server.setExtraArguments({u"--database"_s, postgres.url});
     }
@@ -435,7 +346,7 @@ void TestFaultSigkill::acknowledgedWritesAndTransferSurviveSigkill()
         client.disconnectFromServer();
 
         if (sqlite)
-            QCOMPARE(sqliteIntegrity(server.dataDir(), copies.path()), u"ok"_s);
+            QCOMPARE(sqliteIntegrityOfCopy(server.dataDir(), copies.path()), u"ok"_s);
         const QStringList files = visibleRepositoryFiles(server.dataDir());
         QVERIFY2(files.size() == visible, qPrintable(where + files.join(u", "_s)));
         if (!partial.isEmpty())
@@ -574,7 +485,7 @@ void TestFaultSigkill::acknowledgedWritesAndTransferSurviveSigkill()
     client.disconnectFromServer();
     QCOMPARE(server.stop(), 0);
     if (sqlite)
-        QCOMPARE(sqliteIntegrity(server.dataDir(), copies.path()), u"ok"_s);
+        QCOMPARE(sqliteIntegrityOfCopy(server.dataDir(), copies.path()), u"ok"_s);
 }
 
 QTEST_GUILESS_MAIN(TestFaultSigkill)
