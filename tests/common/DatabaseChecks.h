@@ -3,6 +3,8 @@
 // own on the server of BULWARK_TEST_POSTGRES_URL (dropped at the end).
 #pragma once
 
+#include "HeadlessServer.h"
+
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -112,5 +114,52 @@ inline void dropPostgresDatabase(const QString &urlText, const QString &name)
     }
     QSqlDatabase::removeDatabase(connection);
 }
+
+// A test's PostgreSQL run: its server on a database of its own on
+// BULWARK_TEST_POSTGRES_URL, stopped and the database dropped when this ends
+// (declare it after the server). Use BULWARK_REQUIRE_POSTGRES first.
+class PostgresForTest final
+{
+public:
+    explicit PostgresForTest(HeadlessServer &server)
+        : m_server(server)
+        , m_url(qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL"))
+    {}
+    ~PostgresForTest()
+    {
+        if (!m_target.createdDatabase.isEmpty()) {
+            (void)m_server.stop();
+            dropPostgresDatabase(m_url, m_target.createdDatabase);
+        }
+    }
+    Q_DISABLE_COPY_MOVE(PostgresForTest)
+
+    [[nodiscard]] bool configured() const { return !m_url.isEmpty(); }
+    // Makes the database (named prefix_…) and points the server at it;
+    // empty on success, else what went wrong.
+    [[nodiscard]] QString prepare(const QString &prefix)
+    {
+        m_target = preparePostgres(m_url, prefix);
+        if (m_target.error.isEmpty())
+            m_server.setExtraArguments({u"--database"_s, m_target.url});
+        return m_target.error;
+    }
+
+private:
+    HeadlessServer &m_server;
+    QString m_url;
+    PostgresTarget m_target;
+};
+
+// Skips a PostgreSQL run without BULWARK_TEST_POSTGRES_URL; under CI, fails.
+#define BULWARK_REQUIRE_POSTGRES(postgres)                                                         \
+    do {                                                                                           \
+        if (!(postgres).configured()) {                                                            \
+            if (!qEnvironmentVariableIsEmpty("CI"))                                                \
+                QFAIL("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");  \
+            QSKIP("BULWARK_TEST_POSTGRES_URL is not set (.ci/dev.sh test starts a throw-away "     \
+                  "PostgreSQL and sets it): the PostgreSQL run is skipped");                       \
+        }                                                                                          \
+    } while (false)
 
 } // namespace BulwarkTest

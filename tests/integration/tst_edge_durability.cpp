@@ -15,7 +15,6 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QRandomGenerator>
-#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -424,25 +423,12 @@ void TestEdgeDurability::acknowledgedUpdatesSurviveSigkill()
 {
     QFETCH(QString, backend);
     HeadlessServer server;
-    PostgresTarget postgres;
-    const QString postgresUrl = qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL");
+    PostgresForTest postgres(server);
     if (backend == u"postgresql") {
-        if (postgresUrl.isEmpty()) {
-            if (!qEnvironmentVariableIsEmpty("CI"))
-                QFAIL("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");
-            QSKIP("BULWARK_TEST_POSTGRES_URL is not set (.ci/dev.sh test starts a throw-away "
-                  "PostgreSQL and sets it): the PostgreSQL run is skipped");
-        }
-        postgres = preparePostgres(postgresUrl, u"bulwark_edge_durability"_s);
-        QVERIFY2(postgres.error.isEmpty(), qPrintable(postgres.error));
-        server.setExtraArguments({u"--database"_s, postgres.url});
+        BULWARK_REQUIRE_POSTGRES(postgres);
+        const QString error = postgres.prepare(u"bulwark_edge_durability"_s);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
-    const auto dropDatabase = qScopeGuard([&] {
-        if (!postgres.createdDatabase.isEmpty()) {
-            (void)server.stop();
-            dropPostgresDatabase(postgresUrl, postgres.createdDatabase);
-        }
-    });
 
     // As fast as the acknowledgements come back: the per-session rate limit
     // (200 messages/s by default) would otherwise pace the device.

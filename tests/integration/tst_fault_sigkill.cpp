@@ -22,7 +22,6 @@
 #include <QHash>
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
-#include <QScopeGuard>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -171,25 +170,12 @@ void TestFaultSigkill::acknowledgedWritesAndTransferSurviveSigkill()
 {
     QFETCH(QString, backend);
     HeadlessServer server;
-    PostgresTarget postgres;
-    const QString postgresUrl = qEnvironmentVariable("BULWARK_TEST_POSTGRES_URL");
+    PostgresForTest postgres(server);
     if (backend == u"postgresql") {
-        if (postgresUrl.isEmpty()) {
-            if (!qEnvironmentVariableIsEmpty("CI"))
-                QFAIL("CI must provide BULWARK_TEST_POSTGRES_URL (run through .ci/dev.sh test)");
-            QSKIP("BULWARK_TEST_POSTGRES_URL is not set (.ci/dev.sh test starts a throw-away "
-                  "PostgreSQL and sets it): the PostgreSQL run is skipped");
-        }
-        postgres = preparePostgres(postgresUrl, u"bulwark_fault_sigkill"_s);
-        QVERIFY2(postgres.error.isEmpty(), qPrintable(postgres.error));
-        server.setExtraArguments({u"--database"_s, postgres.url});
+        BULWARK_REQUIRE_POSTGRES(postgres);
+        const QString error = postgres.prepare(u"bulwark_fault_sigkill"_s);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
-    const auto dropDatabase = qScopeGuard([&] {
-        if (!postgres.createdDatabase.isEmpty()) {
-            (void)server.stop();
-            dropPostgresDatabase(postgresUrl, postgres.createdDatabase);
-        }
-    });
     const bool sqlite = backend == u"sqlite";
     // Small chunks: the 8 MiB file is 129 chunks and checkpoints (a window
     // of 8 chunks each) come often, so the kills land mid-file.
